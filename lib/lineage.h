@@ -1,0 +1,118 @@
+/* SPDX-License-Identifier: MIT */
+/* The lineage table: every live process with the parent that forked it, recorded at fork
+ * time so that it survives re-parenting, grouped into lineages of self-copies. Fixed capacity,
+ * allocated once; the event functions never allocate and never do I/O. */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "macro.h"
+
+/*
+ * Model.
+ * - Each process (tgid) has an entry: pid, the parent that forked it, birth time, an image id
+ *   and a replication depth. Threads (fork events with child_pid != child_tgid) are not
+ *   entries; they are counted on their process (threads alive and thread births).
+ * - Image id: a child starts with its parent's image (it is a copy). On exec the caller passes
+ *   the new image id (a hash of the new comm, read by the caller off the hot path, or 0 when
+ *   unknown, which counts as a new distinct image).
+ * - Replication depth: at fork, child.depth = parent.depth + 1 (the child is a copy). On exec
+ *   into an image different from the parent's, depth becomes 0; exec into the same image as
+ *   the parent (a script that re-executes itself, Python's spawn/forkserver children running
+ *   python3 again) keeps it.
+ * - Top: the topmost ancestor of the unbroken chain of same-image processes. child.top =
+ *   parent.top while the child is a same-image copy; a process whose depth becomes 0 is its
+ *   own top. A top stays in the table (refcounted) while any member refers to it, even after
+ *   it exits, so a lineage keeps its root when its first processes are gone.
+ * - Per top, kept incrementally: live members, births in the current window (a sliding
+ *   window of window_usec made of a few buckets), the largest depth seen, thread births.
+ * - Per process: live children (of any image), to see a runaway spawner.
+ */
+
+struct lineage;
+
+enum lineage_kind {
+        LINEAGE_NONE,
+        LINEAGE_EXPONENTIAL, /* self-copies forking self-copies over several generations */
+        LINEAGE_RUNAWAY,     /* one process with an unbounded crowd of live children */
+        LINEAGE_THREADS,     /* one process creating threads without bound */
+};
+
+struct lineage_params {
+        unsigned min_tasks;       /* live members (or threads) before a verdict, >= 2 */
+        unsigned min_generations; /* depth that marks exponential replication */
+        unsigned runaway_tasks;   /* live children of one process */
+        usec_t window_usec;       /* window for births */
+};
+
+struct lineage_verdict {
+        enum lineage_kind kind;
+        pid_t root_pid;          /* the process that started the growth (see lineage_check) */
+        uint64_t root_start_usec; /* birth time of the root as recorded */
+        unsigned members;        /* live processes in the lineage (threads for THREADS) */
+        unsigned births;         /* births within the window */
+        unsigned generations;    /* largest depth below the root */
+        double births_per_sec;   /* births / window */
+};
+
+/* Allocates a table for capacity processes (rounded up to a power of two for hashing).
+ * Returns 0 or -ENOMEM. */
+int lineage_new(size_t capacity, struct lineage **ret);
+void lineage_free(struct lineage *l);
+
+/* Forgets everything (before a resync). */
+void lineage_reset(struct lineage *l);
+
+/* A fork event. Unknown parents get an entry of their own first (depth 0, own top). Returns 0,
+ * or -ENOSPC when the table is full (the event is dropped and counted; see lineage_stats). */
+int lineage_fork(struct lineage *l, pid_t parent_tgid, pid_t child_pid, pid_t child_tgid,
+                 usec_t now);
+
+/* An exec event; image is the new image id (0: unknown). Unknown pids are ignored. */
+void lineage_exec(struct lineage *l, pid_t tgid, uint64_t image, usec_t now);
+
+/* An exit event: a thread (pid != tgid) lowers its process's thread count; a process removes
+ * its entry (tops are kept while referenced). Unknown pids are ignored. */
+void lineage_exit(struct lineage *l, pid_t pid, pid_t tgid, usec_t now);
+
+/* Seeds one existing process during a resync from /proc: ppid as seen now, image id, birth
+ * time. Call it for parents before children (ascending start time works); depth and top
+ * follow from the parent as for a fork. Returns 0 or -ENOSPC. */
+int lineage_seed(struct lineage *l, pid_t pid, pid_t ppid, uint64_t image, usec_t start,
+                 unsigned threads);
+
+/* Judges the lineage pid belongs to, in O(generations). Returns true and fills *ret when it is
+ * a bomb:
+ * - EXPONENTIAL: the top's largest depth >= min_generations and its live members >= min_tasks.
+ * - RUNAWAY: some process of the lineage (pid itself or its top) has >= runaway_tasks live
+ *   children and forked within the window.
+ * - THREADS: pid's process has >= min_tasks threads alive and thread births within the window
+ *   >= min_tasks / 2.
+ * Root attribution: the top, unless the top was born more than window_usec before the
+ * lineage's first birth in the current burst or has live children of another image (a login
+ * shell that ran the bomb beside innocent jobs), in which case the root is the top's child on
+ * the chain towards pid. For THREADS and RUNAWAY the root is the process itself. */
+bool lineage_check(struct lineage *l, pid_t pid, const struct lineage_params *p, usec_t now,
+                   struct lineage_verdict *ret);
+
+/* Writes the live pids of the lineage rooted at root_pid (the root, if alive, and every live
+ * descendant that is a same-image copy below it) to buf, at most n. Returns the number of
+ * members, which may exceed n. */
+size_t lineage_members(struct lineage *l, pid_t root_pid, pid_t *buf, size_t n);
+
+/* True when pid is a live member of the lineage rooted at root_pid. */
+bool lineage_is_member(struct lineage *l, pid_t root_pid, pid_t pid);
+
+struct lineage_stats {
+        size_t capacity;
+        size_t used;      /* entries in use, live processes and kept tops */
+        uint64_t dropped; /* events dropped because the table was full */
+};
+
+void lineage_get_stats(const struct lineage *l, struct lineage_stats *ret);
+
+/* The image id of a comm: a 64-bit FNV-1a hash, never 0. */
+uint64_t lineage_image_of(const char *comm);
