@@ -45,6 +45,13 @@ struct layout {
  * -ENOENT when there is no cgroup v2 mount at all, or a negative errno. */
 int layout_discover(const char *mountinfo_path, struct layout *ret);
 
-/* Writes one human line describing the layout, e.g.
- * "hybrid: cgroup v2 at '/sys/fs/cgroup/unified', pids v1 at '/sys/fs/cgroup/pids'". */
+/* Does what layout_discover() does; with use_libcgroup false, the v1 hierarchies come from
+ * mountinfo_path alone, so tests can describe a host in a fixture without libcgroup reading
+ * the real one. layout_discover() calls this with true. */
+int layout_discover_at(const char *mountinfo_path, bool use_libcgroup, struct layout *ret);
+
+/* Writes one human line describing the layout, truncated to size-1 bytes, e.g.
+ * "hybrid: cgroup v2 at '/sys/fs/cgroup/unified' without pids, pids v1 at
+ * '/sys/fs/cgroup/pids', freezer v1 at '/sys/fs/cgroup/freezer'" or
+ * "unified: cgroup v2 at '/sys/fs/cgroup' with pids". */
 void layout_describe(const struct layout *l, char *buf, size_t size);

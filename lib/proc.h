@@ -31,13 +31,15 @@ int proc_read_stat(int proc_fd, pid_t pid, struct proc_stat *ret);
 /* Finds the real uid on the "Uid:" line of a /proc/PID/status buffer. 0 or -EINVAL. */
 int proc_parse_status_uid(const char *buf, uid_t *ret);
 
-/* Reads PROC/PID/status and returns the real uid. 0 or a negative errno. */
+/* Reads PROC/PID/status and returns the real uid. 0, -ENOENT/-ESRCH when the process is gone,
+ * or another negative errno. */
 int proc_read_uid(int proc_fd, pid_t pid, uid_t *ret);
 
 /* Reads PROC/PID/cmdline into buf (size >= 1), arguments joined by single spaces,
- * non-printable bytes replaced by '?', truncated to size-1 bytes with a trailing "..." when
- * cut. An empty cmdline (kernel thread or zombie) gives "[comm]" from stat. Returns the
- * length written, or a negative errno. */
+ * bytes outside printable ASCII (including UTF-8) replaced by '?', truncated to size-1 bytes
+ * with a trailing "..." when cut. An empty cmdline (kernel thread or zombie) gives "[comm]"
+ * from stat. Returns the length written, -EINVAL when size is 0, -ENOENT/-ESRCH when the
+ * process is gone, or another negative errno. */
 ssize_t proc_read_cmdline(int proc_fd, pid_t pid, char *buf, size_t size);
 
 /* Finds the cgroup v2 path (the "0::" line) in a /proc/PID/cgroup buffer and copies it to
@@ -48,5 +50,6 @@ int proc_parse_cgroup_v2(const char *content, char *buf, size_t size);
  * Same returns as proc_parse_cgroup_v2(). */
 int proc_parse_cgroup_v1(const char *content, const char *controller, char *buf, size_t size);
 
-/* Reads PROC/PID/cgroup and returns the v2 path as proc_parse_cgroup_v2() does. */
+/* Reads PROC/PID/cgroup and returns the v2 path as proc_parse_cgroup_v2() does; also
+ * -ENOENT/-ESRCH when the process is gone, and -ENOBUFS when the file exceeds 8 KiB. */
 int proc_read_cgroup_v2(int proc_fd, pid_t pid, char *buf, size_t size);
