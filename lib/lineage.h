@@ -58,10 +58,15 @@ struct lineage_verdict {
         double births_per_sec;   /* births / window */
 };
 
-/* Allocates a table for capacity processes (rounded up to a power of two for hashing).
- * Returns 0 or -ENOMEM. */
+/* Allocates a table for capacity processes (its hash index is rounded up to a power of two).
+ * Returns 0, -EINVAL for a capacity of 0 or above 2^30, or -ENOMEM. */
 int lineage_new(size_t capacity, struct lineage **ret);
 void lineage_free(struct lineage *l);
+
+/* Sets the width of the birth windows (4 buckets of window_usec / 4; 1 s until called). Event
+ * functions get no policy, so the table needs it beforehand; changing it restarts every window.
+ * Call it with the growth window of the policy (the smallest one if policies differ). */
+void lineage_set_window(struct lineage *l, usec_t window_usec);
 
 /* Forgets everything (before a resync). */
 void lineage_reset(struct lineage *l);
@@ -84,17 +89,19 @@ void lineage_exit(struct lineage *l, pid_t pid, pid_t tgid, usec_t now);
 int lineage_seed(struct lineage *l, pid_t pid, pid_t ppid, uint64_t image, usec_t start,
                  unsigned threads);
 
-/* Judges the lineage pid belongs to, in O(generations). Returns true and fills *ret when it is
- * a bomb:
- * - EXPONENTIAL: the top's largest depth >= min_generations and its live members >= min_tasks.
- * - RUNAWAY: some process of the lineage (pid itself or its top) has >= runaway_tasks live
- *   children and forked within the window.
+/* Judges the lineage pid (a process, i.e. a tgid) belongs to, in O(1). Returns true and fills
+ * *ret when it is a bomb:
+ * - EXPONENTIAL: the largest depth born in the top's lineage within the window >=
+ *   min_generations and its live members >= min_tasks.
+ * - RUNAWAY: pid itself, its parent or its top has >= runaway_tasks live children and forked
+ *   within the window.
  * - THREADS: pid's process has >= min_tasks threads alive and thread births within the window
  *   >= min_tasks / 2.
  * Root attribution: the top, unless the top was born more than window_usec before the
  * lineage's first birth in the current burst or has live children of another image (a login
  * shell that ran the bomb beside innocent jobs), in which case the root is the top's child on
- * the chain towards pid. For THREADS and RUNAWAY the root is the process itself. */
+ * the chain towards pid. For THREADS and RUNAWAY the root is the process itself; members is then
+ * its live threads or live children. Checked in the order EXPONENTIAL, RUNAWAY, THREADS. */
 bool lineage_check(struct lineage *l, pid_t pid, const struct lineage_params *p, usec_t now,
                    struct lineage_verdict *ret);
 

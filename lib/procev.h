@@ -27,8 +27,9 @@ struct procev {
 
 /* Opens a non-blocking, close-on-exec NETLINK_CONNECTOR socket bound to CN_IDX_PROC with a
  * receive buffer of rcvbuf_bytes (SO_RCVBUFFORCE, falling back to SO_RCVBUF), and sends
- * PROC_CN_MCAST_LISTEN. Returns the fd, or a negative errno (-EPERM without CAP_NET_ADMIN,
- * -EPROTONOSUPPORT on kernels without the connector). */
+ * PROC_CN_MCAST_LISTEN. Returns the fd, or a negative errno (-EPERM without CAP_NET_ADMIN on
+ * kernels that require it; 6.18 lets any user listen, but without CAP_NET_ADMIN the buffer is
+ * capped at net.core.rmem_max; -EPROTONOSUPPORT on kernels without the connector). */
 int procev_open(size_t rcvbuf_bytes);
 
 /* Sends PROC_CN_MCAST_IGNORE and closes fd. */
