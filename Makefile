@@ -15,6 +15,7 @@ SBINDIR ?= $(PREFIX)/sbin
 SYSCONFDIR ?= /etc
 UNITDIR ?= /etc/systemd/system
 CATALOGDIR ?= /usr/lib/systemd/catalog
+DOCDIR ?= $(PREFIX)/share/doc/forkstop
 DESTDIR ?=
 
 CC ?= cc
@@ -52,7 +53,22 @@ TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 HELPER_SRC := $(wildcard tests/workloads/*.c)
 HELPER_BIN := $(HELPER_SRC:tests/workloads/%.c=$(BUILD)/workloads/%)
 
-.PHONY: all unit check integration san bench check-vm install uninstall clean lint deps
+.PHONY: all unit check integration san bench check-vm check-all install uninstall clean lint deps
+
+# Debian packages to build, test and benchmark on the host; tests/vm/check-vm.sh installs
+# what the VM needs itself.
+DEB_PKGS := gcc make pkg-config libsystemd-dev libcgroup-dev libinih-dev check python3 \
+	procps bash coreutils findutils
+
+deps:
+	$(Q)missing=; for p in $(DEB_PKGS); do \
+		dpkg-query -W -f='$${Status}' $$p 2>/dev/null | grep -q 'ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+		echo "Installing:$$missing"; \
+		apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q \
+			--no-install-recommends $$missing; \
+	fi
 
 all: $(BUILD)/forkstopd $(HELPER_BIN)
 
@@ -89,6 +105,12 @@ integration: $(BUILD)/forkstopd $(HELPER_BIN)
 
 check: unit integration
 
+# Everything CI runs: host tests, the same under sanitizers, then the VM suite.
+check-all:
+	$(Q)$(MAKE) --no-print-directory check
+	$(Q)$(MAKE) --no-print-directory san
+	$(Q)$(MAKE) --no-print-directory check-vm
+
 san:
 	$(Q)$(MAKE) --no-print-directory BUILD=build-san SAN=1 check
 
@@ -100,11 +122,13 @@ check-vm: $(BUILD)/forkstopd
 
 install: $(BUILD)/forkstopd
 	install -D -m 0755 $(BUILD)/forkstopd $(DESTDIR)$(SBINDIR)/forkstopd
-	install -D -m 0644 conf/forkstop.conf $(DESTDIR)$(SYSCONFDIR)/forkstop/forkstop.conf
-	sed 's|@SBINDIR@|$(SBINDIR)|g; s|@SYSCONFDIR@|$(SYSCONFDIR)|g' systemd/forkstop.service.in \
+	test -e $(DESTDIR)$(SYSCONFDIR)/forkstop/forkstop.conf || \
+		install -D -m 0644 conf/forkstop.conf $(DESTDIR)$(SYSCONFDIR)/forkstop/forkstop.conf
+	sed 's|@SBINDIR@|$(SBINDIR)|g; s|@SYSCONFDIR@|$(SYSCONFDIR)|g; s|@DOCDIR@|$(DOCDIR)|g' systemd/forkstop.service.in \
 		> $(BUILD)/forkstop.service
 	install -D -m 0644 $(BUILD)/forkstop.service $(DESTDIR)$(UNITDIR)/forkstop.service
 	install -D -m 0644 systemd/forkstop.catalog $(DESTDIR)$(CATALOGDIR)/forkstop.catalog
+	install -D -m 0644 README.md $(DESTDIR)$(DOCDIR)/README.md
 
 uninstall:
 	rm -f $(DESTDIR)$(SBINDIR)/forkstopd $(DESTDIR)$(UNITDIR)/forkstop.service \

@@ -1,0 +1,336 @@
+/* SPDX-License-Identifier: MIT */
+/* Kernel fork events: the lineage table fed from the netlink proc connector, its resync from
+ * /proc when events were lost, and the verdicts it gives on each fork. */
+#include <dirent.h>
+#include <inttypes.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include "alert.h"
+#include "fileio.h"
+#include "log.h"
+#include "manager.h"
+#include "procev.h"
+
+/* FACTS.md: an 8 MiB buffer took every one of ~4,000 fork events of a C bomb. */
+#define EVENTS_RCVBUF (8U << 20)
+#define EVENTS_BATCH 256
+#define RECENT_ROOT_USEC (200 * USEC_PER_MSEC)
+
+static struct lineage_params lineage_params_of(const struct policy *p) {
+        return (struct lineage_params) {
+                .min_tasks = p->min_tasks,
+                .min_generations = p->min_generations,
+                .runaway_tasks = p->runaway_tasks,
+                .window_usec = (usec_t) p->growth_window_msec * USEC_PER_MSEC,
+        };
+}
+
+/* The most sensitive thresholds of all policies: a fork is judged against these on the hot
+ * path, and a verdict is confirmed against its own cgroup's policy afterwards. */
+static struct lineage_params loosest_params(const struct config *c) {
+        struct lineage_params lp = lineage_params_of(&c->defaults);
+
+        for (size_t i = 0; i < c->n_policies; i++) {
+                struct lineage_params q = lineage_params_of(&c->policies[i]);
+
+                lp.min_tasks = MIN(lp.min_tasks, q.min_tasks);
+                lp.min_generations = MIN(lp.min_generations, q.min_generations);
+                lp.runaway_tasks = MIN(lp.runaway_tasks, q.runaway_tasks);
+                lp.window_usec = MAX(lp.window_usec, q.window_usec);
+        }
+        return lp;
+}
+
+void events_set_window(struct manager *m) {
+        if (m->lineage)
+                lineage_set_window(m->lineage, loosest_params(&m->config).window_usec);
+}
+
+static bool recently_judged(struct manager *m, pid_t root, usec_t now) {
+        for (size_t i = 0; i < ELEMENTSOF(m->recent_roots); i++)
+                if (m->recent_roots[i] == root && now - m->recent_at[i] < RECENT_ROOT_USEC)
+                        return true;
+        m->recent_roots[m->recent_next] = root;
+        m->recent_at[m->recent_next] = now;
+        m->recent_next = (m->recent_next + 1) % ELEMENTSOF(m->recent_roots);
+        return false;
+}
+
+static const char *kind_name(enum lineage_kind k) {
+        switch (k) {
+        case LINEAGE_EXPONENTIAL:
+                return "exponential";
+        case LINEAGE_RUNAWAY:
+                return "runaway";
+        case LINEAGE_THREADS:
+                return "threads";
+        default:
+                return "none";
+        }
+}
+
+/* A verdict from the hot path: find the cgroup, confirm with its policy, contain. */
+static void on_verdict(struct manager *m, pid_t pid, const struct lineage_verdict *v, usec_t now) {
+        char cg[CGROUP_PATH_MAX];
+        struct lineage_params lp;
+        struct lineage_verdict mine;
+        const struct watched *w;
+        struct finding f;
+        int idx;
+
+        if (recently_judged(m, v->root_pid, now))
+                return;
+        if (proc_read_cgroup_v2(m->proc_fd, pid, cg, sizeof(cg)) < 0)
+                return;
+        idx = manager_find(m, cg);
+        if (idx < 0)
+                return; /* not under a watched subtree: never ours to touch */
+        w = m->cgroups[idx];
+        if (w->protected_ || w->exempt || incident_covers(m, idx, v->root_pid, v->root_start_usec))
+                return;
+
+        lp = lineage_params_of(config_policy_for(&m->config, w->path));
+        if (!lineage_check(m->lineage, pid, &lp, now, &mine))
+                return;
+
+        f = (struct finding) {
+                .kind = kind_name(mine.kind),
+                .source = idx,
+                .root_pid = mine.root_pid,
+                .root_start = mine.root_start_usec,
+                .tasks = w->counters.tasks > mine.members ? w->counters.tasks : mine.members,
+                .refused = w->counters.refused,
+                /* Births over the lineage's life so far: a bomb that made 64 copies in 5 ms grows
+                 * at 12,800/s, which the window average (births / window) would hide. */
+                .growth_per_sec = now > mine.root_start_usec
+                                          ? (double) mine.members * USEC_PER_SEC / (double) (now - mine.root_start_usec)
+                                          : mine.births_per_sec,
+                .generations = mine.generations,
+                .from_lineage = true,
+        };
+        contain(m, &f);
+}
+
+static uint64_t image_of(struct manager *m, pid_t pid) {
+        char path[32], comm[64];
+        ssize_t n;
+
+        (void) snprintf(path, sizeof(path), "%d/comm", (int) pid);
+        n = fileio_read_at(m->proc_fd, path, comm, sizeof(comm));
+        if (n <= 0)
+                return 0;
+        comm[strcspn(comm, "\n")] = '\0';
+        return lineage_image_of(comm);
+}
+
+static void handle(struct manager *m, const struct procev *e, const struct lineage_params *lp,
+                   usec_t now) {
+        struct lineage_verdict v;
+        pid_t judged;
+
+        switch (e->type) {
+        case PROCEV_FORK:
+                if (lineage_fork(m->lineage, e->parent_tgid, e->pid, e->tgid, now) < 0)
+                        return;
+                judged = e->tgid;
+                break;
+        case PROCEV_EXEC:
+                lineage_exec(m->lineage, e->tgid, image_of(m, e->tgid), now);
+                return;
+        case PROCEV_EXIT:
+                lineage_exit(m->lineage, e->pid, e->tgid, now);
+                return;
+        default:
+                return;
+        }
+
+        if (m->containing)
+                return;
+        if (lineage_check(m->lineage, judged, lp, now, &v))
+                on_verdict(m, judged, &v, now);
+}
+
+/* Reads and handles up to batch datagrams. Returns the number of events, or -ENOBUFS when the
+ * kernel dropped some. */
+static int read_batch(struct manager *m, unsigned batch) {
+        struct lineage_params lp = loosest_params(&m->config);
+        char buf[4096] __attribute__((aligned(8)));
+        struct procev ev[16];
+        int total = 0;
+
+        for (unsigned i = 0; i < batch; i++) {
+                ssize_t len = recv(m->netlink_fd, buf, sizeof(buf), MSG_DONTWAIT);
+                usec_t now = now_usec();
+                int n;
+
+                if (len < 0) {
+                        if (errno == EINTR)
+                                continue;
+                        if (errno == ENOBUFS)
+                                return -ENOBUFS;
+                        break;
+                }
+                n = procev_parse(buf, (size_t) len, ev, ELEMENTSOF(ev));
+                if (n < 0)
+                        continue;
+                m->last_event_at = now;
+                for (int k = 0; k < n; k++)
+                        handle(m, &ev[k], &lp, now);
+                m->events_total += (uint64_t) n;
+                total += n;
+        }
+        return total;
+}
+
+static void report_drop(struct manager *m, usec_t now) {
+        m->events_dropped++;
+        m->resync_pending = true;
+        if (now - m->health_alert_at < (usec_t) m->config.alert_interval_sec * USEC_PER_SEC)
+                return;
+        {
+                struct alert a = { .event = ALERT_HEALTH, .priority = LOG_WARNING, .kind = "events-lost" };
+
+                alert_set_message(&a, "Fork events were lost (the kernel dropped them: receive buffer "
+                                      "full); lineage resynchronised from /proc, %" PRIu64 " losses so far",
+                                  m->events_dropped);
+                alert_emit(&a);
+        }
+        m->health_alert_at = now;
+}
+
+static int on_netlink(sd_event_source *s, int fd, uint32_t revents, void *userdata) {
+        struct manager *m = userdata;
+        int r = read_batch(m, EVENTS_BATCH);
+
+        if (r == -ENOBUFS)
+                report_drop(m, now_usec());
+        if (m->resync_pending && !m->containing)
+                (void) events_resync(m);
+        return 0;
+}
+
+int events_drain(struct manager *m) {
+        int r, total = 0;
+
+        if (m->netlink_fd < 0)
+                return 0;
+        m->containing = true;
+        do {
+                r = read_batch(m, EVENTS_BATCH);
+                if (r == -ENOBUFS)
+                        report_drop(m, now_usec());
+                else if (r > 0)
+                        total += r;
+        } while (r > 0 || r == -ENOBUFS);
+        m->containing = false;
+        return total;
+}
+
+struct seed {
+        pid_t pid;
+        pid_t ppid;
+        uint64_t start;
+        uint64_t image;
+        unsigned threads;
+};
+
+static int cmp_start(const void *a, const void *b) {
+        const struct seed *x = a, *y = b;
+
+        if (x->start != y->start)
+                return x->start < y->start ? -1 : 1;
+        return (x->pid > y->pid) - (x->pid < y->pid);
+}
+
+int events_resync(struct manager *m) {
+        _cleanup_free_ struct seed *seeds = NULL;
+        size_t n = 0, cap = m->config.max_processes;
+        long ticks = sysconf(_SC_CLK_TCK);
+        DIR *d;
+
+        m->resync_pending = false;
+        if (!m->lineage)
+                return 0;
+        seeds = calloc(cap, sizeof(*seeds));
+        if (!seeds)
+                return -ENOMEM;
+        d = opendir("/proc");
+        if (!d)
+                return negative_errno();
+
+        /* About 5 us a process (FACTS.md): 25 ms for 5,000. Only at start and after losses. */
+        for (struct dirent *de; (de = readdir(d)) && n < cap;) {
+                struct proc_stat st;
+                pid_t pid = (pid_t) strtol(de->d_name, NULL, 10);
+
+                if (pid <= 0 || proc_read_stat(m->proc_fd, pid, &st) < 0)
+                        continue;
+                seeds[n++] = (struct seed) {
+                        .pid = st.pid,
+                        .ppid = st.ppid,
+                        .start = st.start_time * USEC_PER_SEC / (uint64_t) (ticks > 0 ? ticks : 100),
+                        .image = lineage_image_of(st.comm),
+                        .threads = st.num_threads,
+                };
+        }
+        closedir(d);
+
+        qsort(seeds, n, sizeof(*seeds), cmp_start);
+        lineage_reset(m->lineage);
+        for (size_t i = 0; i < n; i++)
+                (void) lineage_seed(m->lineage, seeds[i].pid, seeds[i].ppid, seeds[i].image,
+                                    seeds[i].start, seeds[i].threads);
+        log_debug("Lineage table resynchronised from /proc: %zu processes", n);
+        return 0;
+}
+
+int events_open(struct manager *m) {
+        int r;
+
+        if (!m->lineage) {
+                r = lineage_new(m->config.max_processes, &m->lineage);
+                if (r < 0)
+                        return r;
+        }
+        events_set_window(m);
+        r = procev_open(EVENTS_RCVBUF);
+        if (r < 0)
+                return r;
+        m->netlink_fd = r;
+
+        r = sd_event_add_io(m->event, &m->netlink_source, m->netlink_fd, EPOLLIN, on_netlink, m);
+        if (r < 0) {
+                events_close(m);
+                return r;
+        }
+        /* Fork events outrank everything else in the loop: they are the early warning. */
+        (void) sd_event_source_set_priority(m->netlink_source, SD_EVENT_PRIORITY_IMPORTANT);
+        m->last_event_at = now_usec();
+        return events_resync(m);
+}
+
+void events_close(struct manager *m) {
+        m->netlink_source = sd_event_source_unref(m->netlink_source);
+        if (m->netlink_fd >= 0)
+                procev_close(m->netlink_fd);
+        m->netlink_fd = -1;
+}
+
+void events_tick(struct manager *m, usec_t now) {
+        if (m->netlink_fd < 0)
+                return;
+        /* Health: cgroups change but no fork event arrived for 10 s: the source went quiet.
+         * Reported once until events come back. */
+        if (now - m->last_event_at > 10 * USEC_PER_SEC && m->tasks_changed_at > m->last_event_at &&
+            !m->quiet_reported) {
+                struct alert a = { .event = ALERT_HEALTH, .priority = LOG_WARNING, .kind = "events-quiet" };
+
+                alert_set_message(&a, "No fork event for %" PRIu64 " s while cgroups change: the kernel "
+                                      "event source looks quiet, relying on cgroup counters",
+                                  (now - m->last_event_at) / USEC_PER_SEC);
+                alert_emit(&a);
+                m->quiet_reported = true;
+        } else if (now - m->last_event_at < USEC_PER_SEC)
+                m->quiet_reported = false;
+}
