@@ -53,6 +53,7 @@ TEST_BIN := $(TEST_SRC:tests/%.c=$(BUILD)/tests/%)
 HELPER_SRC := $(wildcard tests/workloads/*.c)
 HELPER_BIN := $(HELPER_SRC:tests/workloads/%.c=$(BUILD)/workloads/%)
 
+.DEFAULT_GOAL := all
 .PHONY: all unit check integration san bench check-vm check-all install uninstall clean lint deps
 
 # Debian packages to build, test and benchmark on the host; tests/vm/check-vm.sh installs

@@ -326,6 +326,47 @@ static size_t signal_lineage(struct manager *m, const struct finding *f, const s
         return total;
 }
 
+/* A bomb can start as several lineages at once: a shell runs both halves of ':|:' itself,
+ * so each half is a lineage of its own. The shared cgroup is frozen now: judge what is left in
+ * it and take every other exponential lineage into the same incident. */
+static size_t move_other_lineages(struct manager *m, const struct policy *p, const struct watched *w,
+                                  int incident_fd) {
+        struct lineage_params lp = events_params_for(p);
+        size_t moved = 0;
+
+        if (!m->lineage)
+                return 0;
+        for (unsigned round = 0; round < 8; round++) {
+                ssize_t n = cgroup_read_procs(&w->files, m->pids, m->scratch_size);
+                pid_t roots[16];
+                size_t n_roots = 0, got = 0;
+
+                for (ssize_t i = 0; i < MIN(n, (ssize_t) m->scratch_size) && n_roots < ELEMENTSOF(roots); i++) {
+                        struct lineage_verdict v;
+                        bool known = false;
+
+                        if (!lineage_check(m->lineage, m->pids[i], &lp, now_usec(), &v) ||
+                            v.kind != LINEAGE_EXPONENTIAL)
+                                continue;
+                        for (size_t k = 0; k < n_roots; k++)
+                                known = known || roots[k] == v.root_pid;
+                        if (!known)
+                                roots[n_roots++] = v.root_pid;
+                }
+                for (size_t k = 0; k < n_roots; k++) {
+                        size_t members = lineage_members(m->lineage, roots[k], m->pids, m->scratch_size);
+
+                        got += move_members(m, MIN(members, m->scratch_size), w->path, incident_fd);
+                }
+                log_debug("Sweep of '%s': %zd processes, %zu other bomb lineages, %zu moved", w->path, n,
+                          n_roots, got);
+                moved += got;
+                if (got == 0)
+                        break;
+        }
+        return moved;
+}
+
 static int make_incident_cgroup(struct manager *m, struct incident *in) {
         char full[CGROUP_PATH_MAX];
         int r;
@@ -378,8 +419,12 @@ static void contain_lineage(struct manager *m, const struct finding *f, const st
                  * frozen lineage into the frozen incident cgroup, then thaw the shared cgroup. The
                  * innocents sharing it are paused for that moment only. */
                 (void) cgroup_read_freeze(w->files.dir_fd, &was_frozen);
-                if (!was_frozen && cgroup_set_frozen(w->files.dir_fd, true) >= 0)
-                        (void) wait_frozen(w->files.dir_fd, 100);
+                if (!was_frozen && cgroup_set_frozen(w->files.dir_fd, true) >= 0) {
+                        bool done = wait_frozen(w->files.dir_fd, 100);
+
+                        log_debug("Froze '%s' for the move: %s after %" PRIu64 " ms", w->path,
+                                  done ? "frozen" : "not yet frozen", (now_usec() - t0) / USEC_PER_MSEC);
+                }
                 for (; rounds < MOVE_ROUNDS; rounds++) {
                         size_t n = lineage_now(m, f, w, &fresh), got;
 
@@ -390,6 +435,8 @@ static void contain_lineage(struct manager *m, const struct finding *f, const st
                         if (got == 0)
                                 break;
                 }
+                if (f->from_lineage)
+                        moved += move_other_lineages(m, p, w, in->dir_fd);
                 if (!was_frozen)
                         (void) cgroup_set_frozen(w->files.dir_fd, false);
 

@@ -17,7 +17,7 @@
 #define EVENTS_BATCH 256
 #define RECENT_ROOT_USEC (200 * USEC_PER_MSEC)
 
-static struct lineage_params lineage_params_of(const struct policy *p) {
+struct lineage_params events_params_for(const struct policy *p) {
         return (struct lineage_params) {
                 .min_tasks = p->min_tasks,
                 .min_generations = p->min_generations,
@@ -29,10 +29,10 @@ static struct lineage_params lineage_params_of(const struct policy *p) {
 /* The most sensitive thresholds of all policies: a fork is judged against these on the hot
  * path, and a verdict is confirmed against its own cgroup's policy afterwards. */
 static struct lineage_params loosest_params(const struct config *c) {
-        struct lineage_params lp = lineage_params_of(&c->defaults);
+        struct lineage_params lp = events_params_for(&c->defaults);
 
         for (size_t i = 0; i < c->n_policies; i++) {
-                struct lineage_params q = lineage_params_of(&c->policies[i]);
+                struct lineage_params q = events_params_for(&c->policies[i]);
 
                 lp.min_tasks = MIN(lp.min_tasks, q.min_tasks);
                 lp.min_generations = MIN(lp.min_generations, q.min_generations);
@@ -90,7 +90,7 @@ static void on_verdict(struct manager *m, pid_t pid, const struct lineage_verdic
         if (w->protected_ || w->exempt || incident_covers(m, idx, v->root_pid, v->root_start_usec))
                 return;
 
-        lp = lineage_params_of(config_policy_for(&m->config, w->path));
+        lp = events_params_for(config_policy_for(&m->config, w->path));
         if (!lineage_check(m->lineage, pid, &lp, now, &mine))
                 return;
 

@@ -154,5 +154,7 @@ void events_close(struct manager *m);
 int events_resync(struct manager *m);
 int events_drain(struct manager *m);
 void events_tick(struct manager *m, usec_t now);
+/* The lineage thresholds of a policy. */
+struct lineage_params events_params_for(const struct policy *p);
 /* Sets the lineage table's birth window from the configured policies. */
 void events_set_window(struct manager *m);
