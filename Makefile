@@ -138,7 +138,7 @@ uninstall:
 lint:
 	cppcheck --quiet --error-exitcode=1 --enable=warning,performance,portability \
 		--inline-suppr -Ilib lib daemon
-	clang-tidy --quiet $(LIB_SRC) $(DAEMON_SRC) -- $(FS_CFLAGS)
+	clang-tidy --quiet --warnings-as-errors='*' $(LIB_SRC) $(DAEMON_SRC) -- $(FS_CFLAGS)
 
 clean:
 	rm -rf build build-san

@@ -252,12 +252,14 @@ int events_resync(struct manager *m) {
         m->resync_pending = false;
         if (!m->lineage)
                 return 0;
-        seeds = calloc(cap, sizeof(*seeds));
-        if (!seeds)
-                return -ENOMEM;
         d = opendir("/proc");
         if (!d)
                 return negative_errno();
+        seeds = calloc(cap, sizeof(*seeds));
+        if (!seeds) {
+                closedir(d);
+                return -ENOMEM;
+        }
 
         /* About 5 us a process (FACTS.md): 25 ms for 5,000. Only at start and after losses. */
         for (struct dirent *de; (de = readdir(d)) && n < cap;) {

@@ -263,7 +263,10 @@ static void judge_growth(struct manager *m, int idx, const struct policy *p,
         f = (struct finding) {
                 .kind = tree_kind_to_string(kind),
                 .source = idx,
-                .root_pid = tree_root_of(&shape, kind),
+                /* A crowd of orphans names its oldest member, a deep chain its top. */
+                .root_pid = kind == TREE_EXPONENTIAL && shape.generations < p->min_generations
+                                    ? shape.crowd_oldest
+                                    : tree_root_of(&shape, kind),
                 .tasks = w->counters.tasks,
                 .refused = w->counters.refused,
                 .growth_per_sec = g->growth_per_sec,
@@ -512,7 +515,7 @@ int manager_new(const struct config *c, const char *config_path, struct manager 
                 index_size *= 2;
         m->index_size = index_size;
         m->index = malloc(index_size * sizeof(*m->index));
-        m->cgroups = calloc(c->max_cgroups, sizeof(*m->cgroups));
+        m->cgroups = calloc(c->max_cgroups, sizeof(struct watched *));
         /* Snapshots and lineage moves hold at most as many processes as the lineage table. */
         m->scratch_size = c->max_processes;
         m->pids = calloc(m->scratch_size, sizeof(*m->pids));

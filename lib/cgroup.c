@@ -2,6 +2,7 @@
 /* Cgroup counters on kept descriptors and the writes that freeze, kill and move. */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -123,9 +124,12 @@ ssize_t cgroup_parse_procs(const char *buf, pid_t *pids, size_t n) {
                 char *end;
                 long v;
 
+                /* strtol() would skip leading blanks, even an empty line before a number. */
+                if (*p < '0' || *p > '9')
+                        return -EINVAL;
                 errno = 0;
                 v = strtol(p, &end, 10);
-                if (errno != 0 || end == p || v <= 0 || (*end != '\n' && *end != '\0'))
+                if (errno != 0 || end == p || v <= 0 || v > INT_MAX || (*end != '\n' && *end != '\0'))
                         return -EINVAL;
                 if (count < n)
                         pids[count] = (pid_t) v;

@@ -79,7 +79,8 @@ int cgroup_kill(int dir_fd);
 int cgroup_attach(int dir_fd, pid_t pid);
 
 /* Derives the systemd unit from a cgroup path: the deepest component ending in .service,
- * .scope, .socket, .mount, .swap or .slice. Writes "" when there is none. */
+ * .scope, .socket, .mount or .swap, or, when there is none, the deepest .slice; a slice below
+ * a service ("/a.service/b.slice") gives the service. Writes "" when no component is a unit. */
 void cgroup_unit_from_path(const char *path, char *buf, size_t size);
 
 /* Joins root and path (path starts with '/', "/" means the root itself). Returns 0 or

@@ -15,7 +15,7 @@
 #include "fileio.h"
 
 /* A config file is a page or two of text; anything near this size is not one. */
-#define CONFIG_FILE_MAX (1024 * 1024)
+#define CONFIG_FILE_MAX ((size_t) 1024 * 1024)
 
 /* inih reads each line into a fixed 200-byte buffer (Debian's build, INI_MAX_LINE), so a line
  * holds at most 198 characters. Patterns are capped well below that so that config_print() can
@@ -512,7 +512,7 @@ static char *parser_read_line(char *buf, int size, void *userdata) {
         if (len > (size_t) size - 1) {
                 /* inih would cut the line and read its tail as another line. */
                 parser_fail(p, "line too long (more than %d characters)", size - 2);
-                strcpy(buf, "\n");
+                memcpy(buf, "\n", 2);
         } else {
                 memcpy(buf, p->next, len);
                 buf[len] = '\0';

@@ -20,9 +20,11 @@ enum detect_signal detect_feed(struct detect_state *s, const struct detect_param
         usec_t low_at = now;
         bool capped;
 
-        /* The ring spans both windows: a sample closer than spacing to the one before the
-         * newest replaces the newest instead of pushing history out. */
-        if (s->count == 1 || (s->count >= 2 && now - sample_at(s, 1)->at >= spacing))
+        /* The ring spans both windows: the newest is kept only once it lies spacing after the
+         * one before it, else a new sample replaces it instead of pushing history out. Kept
+         * samples are thus at least spacing apart (comparing now instead lets them sit as
+         * little as spacing/2 apart, and the ring then covers about half the window). */
+        if (s->count == 1 || (s->count >= 2 && sample_at(s, 0)->at - sample_at(s, 1)->at >= spacing))
                 s->head = (s->head + 1) % DETECT_HISTORY;
         else if (s->count >= 2)
                 s->count--;

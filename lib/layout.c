@@ -159,7 +159,7 @@ static int mountinfo_find(const char *mountinfo_path, const char *fstype, const 
 
                 if (strlen(e.mount_point) >= size)
                         return -ENOBUFS;
-                strcpy(buf, e.mount_point);
+                memcpy(buf, e.mount_point, strlen(e.mount_point) + 1);
                 return 0;
         }
 }
@@ -217,7 +217,7 @@ static int layout_libcgroup_mount(const char *controller, const char *v2_root, c
         if (strcmp(mnt, v2_root) == 0 || strlen(mnt) >= size)
                 return -ENOENT;
 
-        strcpy(buf, mnt);
+        memcpy(buf, mnt, strlen(mnt) + 1);
         return 0;
 }
 

@@ -385,6 +385,7 @@ int lineage_new(size_t capacity, struct lineage **ret) {
         if (!l->entries || !l->index) {
                 free(l->entries);
                 free(l->index);
+                free(l);
                 return -ENOMEM;
         }
         l->capacity = capacity;

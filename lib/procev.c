@@ -97,10 +97,9 @@ static int parse_event(const struct cn_msg *cn, const uint8_t *data, struct proc
                 need = sizeof(ev.event_data.exec);
                 break;
         case PROC_EVENT_EXIT:
-                /* process_pid and process_tgid; exit codes and the parent are not used */
-                need = 2 * sizeof(__kernel_pid_t);
-                break;
         case PROC_EVENT_COMM:
+                /* process_pid and process_tgid lead both; exit codes, the parent and the new
+                 * name are not used */
                 need = 2 * sizeof(__kernel_pid_t);
                 break;
         default:

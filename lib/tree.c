@@ -117,7 +117,7 @@ void tree_analyze(struct proc_stat *members, size_t n, unsigned *scratch, struct
                         s.crowd = count;
                         s.crowd_oldest = oldest->pid;
                 }
-                if (count * 2 > n)
+                if ((size_t) count * 2 > n)
                         break;
         }
 
