@@ -16,6 +16,7 @@
 #define EVENTS_RCVBUF (8U << 20)
 #define EVENTS_BATCH 256
 #define RECENT_ROOT_USEC (200 * USEC_PER_MSEC)
+#define RESYNC_MIN_USEC (500 * USEC_PER_MSEC)
 
 struct lineage_params events_params_for(const struct policy *p) {
         return (struct lineage_params) {
@@ -227,14 +228,6 @@ int events_drain(struct manager *m) {
         return total;
 }
 
-struct seed {
-        pid_t pid;
-        pid_t ppid;
-        uint64_t start;
-        uint64_t image;
-        unsigned threads;
-};
-
 static int cmp_start(const void *a, const void *b) {
         const struct seed *x = a, *y = b;
 
@@ -244,22 +237,23 @@ static int cmp_start(const void *a, const void *b) {
 }
 
 int events_resync(struct manager *m) {
-        _cleanup_free_ struct seed *seeds = NULL;
+        struct seed *seeds = m->seeds;
         size_t n = 0, cap = m->config.max_processes;
         long ticks = sysconf(_SC_CLK_TCK);
+        usec_t now = now_usec();
         DIR *d;
 
-        m->resync_pending = false;
-        if (!m->lineage)
+        if (!m->lineage || !seeds)
                 return 0;
+        /* A bomb that overflows the socket would have us rescan /proc after every batch: at
+         * most one resync per RESYNC_MIN_USEC, the cgroup counters cover the gap. */
+        if (m->resynced_at && now - m->resynced_at < RESYNC_MIN_USEC)
+                return 0;
+        m->resync_pending = false;
+        m->resynced_at = now;
         d = opendir("/proc");
         if (!d)
                 return negative_errno();
-        seeds = calloc(cap, sizeof(*seeds));
-        if (!seeds) {
-                closedir(d);
-                return -ENOMEM;
-        }
 
         /* About 5 us a process (FACTS.md): 25 ms for 5,000. Only at start and after losses. */
         for (struct dirent *de; (de = readdir(d)) && n < cap;) {
@@ -294,6 +288,11 @@ int events_open(struct manager *m) {
                 r = lineage_new(m->config.max_processes, &m->lineage);
                 if (r < 0)
                         return r;
+        }
+        if (!m->seeds) {
+                m->seeds = calloc(m->config.max_processes, sizeof(*m->seeds));
+                if (!m->seeds)
+                        return -ENOMEM;
         }
         events_set_window(m);
         r = procev_open(EVENTS_RCVBUF);

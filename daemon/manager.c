@@ -516,8 +516,9 @@ int manager_new(const struct config *c, const char *config_path, struct manager 
         m->index_size = index_size;
         m->index = malloc(index_size * sizeof(*m->index));
         m->cgroups = calloc(c->max_cgroups, sizeof(struct watched *));
-        /* Snapshots and lineage moves hold at most as many processes as the lineage table. */
-        m->scratch_size = c->max_processes;
+        /* One snapshot looks at the first SNAPSHOT_MAX processes of a cgroup: a bomb is judged
+         * long before it has more, and lineage moves go round by round beyond that. */
+        m->scratch_size = MIN((size_t) c->max_processes, (size_t) SNAPSHOT_MAX);
         m->pids = calloc(m->scratch_size, sizeof(*m->pids));
         m->stats = calloc(m->scratch_size, sizeof(*m->stats));
         m->scratch = calloc(m->scratch_size, sizeof(*m->scratch));
@@ -556,6 +557,8 @@ void manager_free(struct manager *m) {
         free(m->pids);
         free(m->stats);
         free(m->scratch);
+        free(m->seeds);
+        lineage_free(m->lineage);
         free(m);
 }
 

@@ -18,6 +18,7 @@
 #define MAX_INCIDENTS 64
 #define CGROUP_PATH_MAX 4096
 #define ROOT_COMMAND_MAX 512
+#define SNAPSHOT_MAX 8192
 
 struct watched {
         char *path;
@@ -77,6 +78,15 @@ struct finding {
         size_t snapshot_n;
 };
 
+/* One process read from /proc for a resync of the lineage table. */
+struct seed {
+        pid_t pid;
+        pid_t ppid;
+        uint64_t start;
+        uint64_t image;
+        unsigned threads;
+};
+
 struct manager {
         struct config config;
         char config_path[4096];
@@ -106,6 +116,8 @@ struct manager {
         struct lineage *lineage;
         int netlink_fd;
         bool resync_pending;
+        usec_t resynced_at;
+        struct seed *seeds; /* resync buffer, max_processes entries */
         bool containing; /* a lineage move is draining events: no new verdicts */
         uint64_t events_total;
         uint64_t events_dropped;
