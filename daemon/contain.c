@@ -44,17 +44,47 @@ static void user_name(uid_t uid, char *buf, size_t size) {
         }
 }
 
-static void gather_facts(struct manager *m, const char *cgroup, pid_t root, struct facts *ret) {
+/* A live copy of root that can speak for it once root has exited (a shell bomb's first
+ * processes exit at once): copies share root's command line and user. 0 when none is known. */
+static pid_t stand_in(struct manager *m, const struct finding *f) {
+        pid_t member = 0;
+
+        if (f->from_lineage && m->lineage) {
+                pid_t buf[2];
+                size_t n = lineage_members(m->lineage, f->root_pid, buf, ELEMENTSOF(buf));
+
+                for (size_t i = 0; i < MIN(n, ELEMENTSOF(buf)) && !member; i++)
+                        if (buf[i] != f->root_pid)
+                                member = buf[i];
+        }
+        for (size_t i = 0; i < f->snapshot_n && !member; i++)
+                if (f->snapshot[i].pid != f->root_pid && f->snapshot[i].state != 'Z')
+                        member = f->snapshot[i].pid;
+        return member;
+}
+
+static void gather_facts(struct manager *m, const struct finding *f, const char *cgroup, struct facts *ret) {
+        pid_t who = f->root_pid;
+
         memset(ret, 0, sizeof(*ret));
         cgroup_unit_from_path(cgroup, ret->unit, sizeof(ret->unit));
-        if (root <= 0)
+        if (who <= 0)
                 return;
-        if (proc_read_uid(m->proc_fd, root, &ret->uid) >= 0) {
+        /* A zombie root has no command line ("[comm]"): ask a live copy. */
+        if (proc_read_cmdline(m->proc_fd, who, ret->command, sizeof(ret->command)) <= 0 ||
+            ret->command[0] == '[') {
+                pid_t other = stand_in(m, f);
+
+                if (other > 0 &&
+                    proc_read_cmdline(m->proc_fd, other, ret->command, sizeof(ret->command)) > 0)
+                        who = other;
+                else if (ret->command[0] != '[')
+                        (void) snprintf(ret->command, sizeof(ret->command), "(exited)");
+        }
+        if (proc_read_uid(m->proc_fd, who, &ret->uid) >= 0) {
                 ret->have_uid = true;
                 user_name(ret->uid, ret->user, sizeof(ret->user));
         }
-        if (proc_read_cmdline(m->proc_fd, root, ret->command, sizeof(ret->command)) < 0)
-                (void) snprintf(ret->command, sizeof(ret->command), "(exited)");
 }
 
 static struct alert alert_base(const struct manager *m, enum alert_event e, const struct finding *f,
@@ -514,7 +544,7 @@ void contain(struct manager *m, const struct finding *f) {
         /* Lineage scope needs a root; a capped cgroup without a visible tree is contained whole. */
         if (scope == SCOPE_LINEAGE && f->root_pid <= 0)
                 scope = SCOPE_CGROUP;
-        gather_facts(m, w->path, f->root_pid, &x);
+        gather_facts(m, f, w->path, &x);
         alert_detected(m, f, &x, p, scope);
 
         slot = incident_alloc(m);
@@ -541,9 +571,10 @@ void contain(struct manager *m, const struct finding *f) {
                                 m->config.dry_run ? "Dry run: would act on" : "Policy 'log': left alone",
                                 w->path, f->kind, (int) f->root_pid, x.command);
                 alert_emit(&a);
+                /* Nothing was done, so the bomb goes on: hold the whole cgroup as seen, whatever
+                 * the scope, or every sample would report it again. */
                 m->incidents[slot].state = INCIDENT_WATCHED;
-                if (scope == SCOPE_CGROUP)
-                        w->incident = slot;
+                w->incident = slot;
                 return;
         }
 

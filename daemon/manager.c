@@ -109,6 +109,26 @@ static int watched_add(struct manager *m, const char *path, int parent) {
         return (int) m->n_cgroups - 1;
 }
 
+/* On a hybrid host the v1 pids twin of a cgroup is often made just after the v2 directory
+ * (systemd and our tests both do so), so inotify can report the cgroup before its pids files
+ * exist. Until they do, the cgroup is counted from cgroup.threads; look again at each rescan. */
+static void retry_pids(struct manager *m, struct watched *w, usec_t now) {
+        struct cgroup_files f;
+
+        if (w->files.current_fd >= 0 || (!m->layout.pids_on_v2 && !m->layout.pids_v1_root[0]) ||
+            strcmp(w->path, "/") == 0 || now - w->pids_retry_at < 100 * USEC_PER_MSEC)
+                return;
+        w->pids_retry_at = now;
+        if (cgroup_files_open(&m->layout, w->path, &f) < 0)
+                return;
+        if (f.current_fd < 0) {
+                cgroup_files_close(&f);
+                return;
+        }
+        cgroup_files_close(&w->files);
+        w->files = f;
+}
+
 static bool is_incident_path(const struct manager *m, const char *path) {
         size_t len = strlen(m->config.incident_parent);
 
@@ -133,6 +153,7 @@ static void walk(struct manager *m, const char *path, int parent, unsigned depth
         }
         m->cgroups[idx]->mark = m->mark;
         m->cgroups[idx]->parent = parent;
+        retry_pids(m, m->cgroups[idx], now_usec());
 
         if (depth >= WALK_MAX_DEPTH || cgroup_join(m->layout.v2_root, path, full, sizeof(full)) < 0)
                 return;
@@ -371,6 +392,7 @@ static void read_all(struct manager *m, usec_t now) {
                  * of the host), and it is never judged. */
                 if (strcmp(w->path, "/") == 0)
                         continue;
+                retry_pids(m, w, now);
                 r = cgroup_read_counters(&w->files, &w->counters);
                 if (r < 0) {
                         if (errno_is_gone(r))

@@ -36,6 +36,7 @@ struct watched {
         uint64_t refused_alerted; /* refused counter reported by the last refused alert */
         usec_t refused_alert_at;
         bool refused_seen;
+        usec_t pids_retry_at; /* last look for pids files that were missing */
 };
 
 enum incident_state {

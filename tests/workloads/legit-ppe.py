@@ -1,0 +1,15 @@
+#!/usr/bin/python3
+# SPDX-License-Identifier: MIT
+"""Legitimate burst: concurrent.futures.ProcessPoolExecutor(max_workers=16) over 2000 jobs."""
+
+import concurrent.futures
+
+
+def job(x):
+    return sum(i * i for i in range(200)) + x
+
+
+if __name__ == "__main__":
+    with concurrent.futures.ProcessPoolExecutor(max_workers=16) as ex:
+        out = list(ex.map(job, range(2000)))
+    assert len(out) == 2000
