@@ -50,6 +50,8 @@
 #define NONE UINT32_MAX
 #define CLIMB_MAX 256
 #define DEFAULT_WINDOW_USEC USEC_PER_SEC
+#define BURST_QUIET_USEC (2 * USEC_PER_SEC)
+#define OLD_TOP_USEC (10 * USEC_PER_SEC)
 
 enum state {
         STATE_FREE,
@@ -452,8 +454,11 @@ static int lookup_or_add(struct lineage *l, pid_t pid, struct entry **ret) {
 static void count_birth(struct lineage *l, struct entry *c, usec_t now) {
         struct entry *t = &l->entries[c->top];
 
-        /* A burst starts with the first birth after a quiet window. */
-        if (t->last_birth == 0 || now > t->last_birth + l->window_usec)
+        /* A burst starts with the first birth after a quiet spell of BURST_QUIET_USEC (or the
+         * window, if longer): the workers of Python's spawn and forkserver methods each start a
+         * new interpreter, which can take over a second on a loaded machine, and that pause must
+         * not split one burst in two. */
+        if (t->last_birth == 0 || now > t->last_birth + MAX(l->window_usec, BURST_QUIET_USEC))
                 t->burst_start = now;
         t->last_birth = MAX(t->last_birth, now);
         window_add(l, &t->births, now, c->depth);
@@ -599,7 +604,9 @@ static bool check_exponential(struct lineage *l, struct entry *e, const struct l
         if (depth < p->min_generations)
                 return false;
 
-        old = t->birth + p->window_usec < t->burst_start;
+        /* Old: the top lived OLD_TOP_USEC (or a window) before this burst began: a login shell
+         * that ran the bomb, not a program that started its workers soon after it began. */
+        old = t->birth + MAX(p->window_usec, OLD_TOP_USEC) < t->burst_start;
         if (e->branch != NONE && (old || t->live_foreign > 0)) {
                 root = &l->entries[e->branch];
                 members = root->branch_refs;

@@ -97,10 +97,11 @@ int lineage_seed(struct lineage *l, pid_t pid, pid_t ppid, uint64_t image, usec_
  *   within the window.
  * - THREADS: pid's process has >= min_tasks threads alive and thread births within the window
  *   >= min_tasks / 2.
- * Root attribution: the top, unless the top was born more than window_usec before the
- * lineage's first birth in the current burst or has live children of another image (a login
- * shell that ran the bomb beside innocent jobs), in which case the root is the top's child on
- * the chain towards pid. For THREADS and RUNAWAY the root is the process itself; members is then
+ * Root attribution: the top, unless the top was born more than max(window_usec, 10 s) before
+ * the lineage's first birth in the current burst (a burst begins after 2 s, or a window if
+ * longer, without births) or has live children of another image (a login shell that ran the
+ * bomb beside innocent jobs), in which case the root is the top's child on the chain towards
+ * pid. For THREADS and RUNAWAY the root is the process itself; members is then
  * its live threads or live children. Checked in the order EXPONENTIAL, RUNAWAY, THREADS. */
 bool lineage_check(struct lineage *l, pid_t pid, const struct lineage_params *p, usec_t now,
                    struct lineage_verdict *ret);

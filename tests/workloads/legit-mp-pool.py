@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: MIT
-"""Legitimate burst: multiprocessing.Pool(16) mapping a short job over 2000 items."""
+"""Legitimate burst: multiprocessing.Pool(48) mapping a short job over 2000 items."""
 
 import multiprocessing
 
@@ -10,6 +10,6 @@ def job(x):
 
 
 if __name__ == "__main__":
-    with multiprocessing.Pool(16) as pool:
+    with multiprocessing.Pool(48) as pool:
         out = pool.map(job, range(2000))
     assert len(out) == 2000

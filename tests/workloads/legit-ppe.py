@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: MIT
-"""Legitimate burst: concurrent.futures.ProcessPoolExecutor(max_workers=16) over 2000 jobs."""
+"""Legitimate burst: concurrent.futures.ProcessPoolExecutor(max_workers=48) over 2000 jobs."""
 
 import concurrent.futures
 
@@ -10,6 +10,6 @@ def job(x):
 
 
 if __name__ == "__main__":
-    with concurrent.futures.ProcessPoolExecutor(max_workers=16) as ex:
+    with concurrent.futures.ProcessPoolExecutor(max_workers=48) as ex:
         out = list(ex.map(job, range(2000)))
     assert len(out) == 2000

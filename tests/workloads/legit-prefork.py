@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: MIT
-"""Legitimate burst: a pre-forking server; the parent forks 32 workers that serve a shared
+"""Legitimate burst: a pre-forking server; the parent forks 64 workers that serve a shared
 listening socket for a few seconds while the parent makes requests, then reaps them."""
 
 import os
@@ -8,7 +8,7 @@ import socket
 import sys
 import time
 
-WORKERS = 32
+WORKERS = 64
 SERVE_SEC = float(os.environ.get("FST_PREFORK_SEC", "3"))
 
 
