@@ -143,4 +143,4 @@ lint:
 clean:
 	rm -rf build build-san
 
--include $(LIB_OBJ:.o=.d) $(DAEMON_OBJ:.o=.d)
+-include $(LIB_OBJ:.o=.d) $(DAEMON_OBJ:.o=.d) $(TEST_BIN:=.d)

@@ -44,23 +44,53 @@ static void user_name(uid_t uid, char *buf, size_t size) {
         }
 }
 
-/* A live copy of root that can speak for it once root has exited (a shell bomb's first
- * processes exit at once): copies share root's command line and user. 0 when none is known. */
-static pid_t stand_in(struct manager *m, const struct finding *f) {
-        pid_t member = 0;
+/* Copies of root that can speak for it once root has exited (a shell bomb's first processes
+ * exit at once): copies share root's command line and user. Returns how many were found. */
+static size_t stand_ins(struct manager *m, const struct finding *f, pid_t *buf, size_t max) {
+        size_t n = 0;
 
         if (f->from_lineage && m->lineage) {
-                pid_t buf[2];
-                size_t n = lineage_members(m->lineage, f->root_pid, buf, ELEMENTSOF(buf));
+                pid_t got[16];
+                size_t k = MIN(lineage_members(m->lineage, f->root_pid, got, ELEMENTSOF(got)), ELEMENTSOF(got));
 
-                for (size_t i = 0; i < MIN(n, ELEMENTSOF(buf)) && !member; i++)
-                        if (buf[i] != f->root_pid)
-                                member = buf[i];
+                for (size_t i = 0; i < k && n < max; i++)
+                        if (got[i] != f->root_pid)
+                                buf[n++] = got[i];
         }
-        for (size_t i = 0; i < f->snapshot_n && !member; i++)
-                if (f->snapshot[i].pid != f->root_pid && f->snapshot[i].state != 'Z')
-                        member = f->snapshot[i].pid;
-        return member;
+        for (size_t i = 0; i < f->snapshot_n; i++)
+                if (f->snapshot[i].pid == f->root_pid)
+                        for (size_t k = 0; k < f->snapshot_n && n < max; k++)
+                                if (k != i && f->snapshot[k].state != 'Z' &&
+                                    strcmp(f->snapshot[k].comm, f->snapshot[i].comm) == 0)
+                                        buf[n++] = f->snapshot[k].pid;
+        return n;
+}
+
+/* Reads a command line that names something: a zombie's is empty and reads as "[comm]". */
+static bool read_command(struct manager *m, pid_t pid, char *buf, size_t size) {
+        return pid > 0 && proc_read_cmdline(m->proc_fd, pid, buf, size) > 0 && buf[0] != '[';
+}
+
+/* Whether f->root_pid still names the process the finding is about: alive, not a zombie, and
+ * started when the snapshot or the lineage table says. PIDs wrap within seconds during a bomb
+ * on hosts with pid_max 32768, so a bare PID is not enough. */
+static bool root_is_current(struct manager *m, const struct finding *f) {
+        long hz = sysconf(_SC_CLK_TCK);
+        struct proc_stat st;
+
+        if (proc_read_stat(m->proc_fd, f->root_pid, &st) < 0 || st.state == 'Z')
+                return false;
+        for (size_t i = 0; i < f->snapshot_n; i++)
+                if (f->snapshot[i].pid == f->root_pid)
+                        return f->snapshot[i].start_time == st.start_time;
+        if (f->from_lineage && f->root_start > 0 && hz > 0) {
+                usec_t started = st.start_time * USEC_PER_SEC / (usec_t) hz;
+                usec_t diff = started > f->root_start ? started - f->root_start : f->root_start - started;
+
+                /* Clock ticks are 10 ms; the table stamps births from kernel event times. */
+                return diff <= 100 * USEC_PER_MSEC;
+        }
+        return true;
 }
 
 static void gather_facts(struct manager *m, const struct finding *f, const char *cgroup, struct facts *ret) {
@@ -70,16 +100,20 @@ static void gather_facts(struct manager *m, const struct finding *f, const char 
         cgroup_unit_from_path(cgroup, ret->unit, sizeof(ret->unit));
         if (who <= 0)
                 return;
-        /* A zombie root has no command line ("[comm]"): ask a live copy. */
-        if (proc_read_cmdline(m->proc_fd, who, ret->command, sizeof(ret->command)) <= 0 ||
-            ret->command[0] == '[') {
-                pid_t other = stand_in(m, f);
+        /* A root that exited (a shell bomb's first processes do at once) is described by a live
+         * copy of it: same command line, same user. */
+        if (!root_is_current(m, f) || !read_command(m, who, ret->command, sizeof(ret->command))) {
+                pid_t others[8];
+                size_t n = stand_ins(m, f, others, ELEMENTSOF(others));
 
-                if (other > 0 &&
-                    proc_read_cmdline(m->proc_fd, other, ret->command, sizeof(ret->command)) > 0)
-                        who = other;
-                else if (ret->command[0] != '[')
+                who = 0;
+                for (size_t i = 0; i < n && who == 0; i++)
+                        if (read_command(m, others[i], ret->command, sizeof(ret->command)))
+                                who = others[i];
+                if (who == 0) {
                         (void) snprintf(ret->command, sizeof(ret->command), "(exited)");
+                        return;
+                }
         }
         if (proc_read_uid(m->proc_fd, who, &ret->uid) >= 0) {
                 ret->have_uid = true;
@@ -375,8 +409,11 @@ static size_t move_other_lineages(struct manager *m, const struct policy *p, con
                         struct lineage_verdict v;
                         bool known = false;
 
+                        /* Another bomb lineage, not one innocent copy of the same top: it must
+                         * hold a share of the growth itself. */
                         if (!lineage_check(m->lineage, m->pids[i], &lp, now_usec(), &v) ||
-                            v.kind != LINEAGE_EXPONENTIAL)
+                            v.kind != LINEAGE_EXPONENTIAL || v.members < MAX(2u, p->min_tasks / 4) ||
+                            v.births == 0)
                                 continue;
                         for (size_t k = 0; k < n_roots; k++)
                                 known = known || roots[k] == v.root_pid;

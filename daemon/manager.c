@@ -256,6 +256,24 @@ size_t manager_snapshot(struct manager *m, const struct watched *w) {
         return got;
 }
 
+/* The counters saw the growth first, but the lineage table knows more: the true root, through
+ * exited parents and interpreters re-executed by Python's forkserver, which /proc's comm chains
+ * miss. Use it when it has the growing process. */
+static void prefer_lineage(struct manager *m, struct finding *f, pid_t member, const struct policy *p) {
+        struct lineage_params lp = events_params_for(p);
+        struct lineage_verdict v;
+
+        if (!m->lineage || member <= 0)
+                return;
+        lp.min_tasks = 2;
+        lp.min_generations = 1;
+        if (!lineage_check(m->lineage, member, &lp, now_usec(), &v) || v.kind != LINEAGE_EXPONENTIAL)
+                return;
+        f->root_pid = v.root_pid;
+        f->root_start = v.root_start_usec;
+        f->from_lineage = true;
+}
+
 static void judge_growth(struct manager *m, int idx, const struct policy *p,
                          const struct detect_growth *g, usec_t now) {
         struct watched *w = m->cgroups[idx];
@@ -295,6 +313,8 @@ static void judge_growth(struct manager *m, int idx, const struct policy *p,
                 .snapshot = m->stats,
                 .snapshot_n = n,
         };
+        if (kind == TREE_EXPONENTIAL)
+                prefer_lineage(m, &f, shape.generations > 0 ? shape.chain_end : shape.crowd_oldest, p);
         contain(m, &f);
 }
 
@@ -385,7 +405,7 @@ uint64_t manager_effective_max(const struct manager *m, const struct watched *w)
 static void read_all(struct manager *m, usec_t now) {
         for (size_t i = 0; i < m->n_cgroups; i++) {
                 struct watched *w = m->cgroups[i];
-                uint64_t before = w->counters.tasks;
+                uint64_t before = w->counters.tasks, refused_before = w->counters.refused;
                 int r;
 
                 /* The root cgroup has no pids files: counting its threads would cost O(all tasks
@@ -399,7 +419,7 @@ static void read_all(struct manager *m, usec_t now) {
                                 m->rescan_pending = true;
                         w->counters.tasks = 0;
                 }
-                if (w->counters.tasks != before)
+                if (w->counters.tasks != before || w->counters.refused != refused_before)
                         m->tasks_changed_at = now;
                 w->own_tasks = w->counters.tasks;
         }
@@ -476,8 +496,12 @@ static void update_status(struct manager *m, usec_t now) {
         m->status_events = m->events_total;
 }
 
-static bool fork_activity(const struct manager *m, usec_t now) {
-        return m->netlink_fd < 0 || now - m->last_event_at < USEC_PER_SEC;
+/* Fast sampling while a followed cgroup's count or refused forks move, or always without fork
+ * events. With them, the lineage table sees a bomb as it forks, so quiet cgroups can wait for
+ * the idle interval: the events are machine-wide, and a host whose other cgroups fork all day
+ * would otherwise keep us sampling fast for nothing. */
+static bool sample_fast(const struct manager *m, usec_t now) {
+        return m->netlink_fd < 0 || now - m->tasks_changed_at < USEC_PER_SEC;
 }
 
 static int on_tick(sd_event_source *s, uint64_t usec, void *userdata) {
@@ -493,7 +517,7 @@ static int on_tick(sd_event_source *s, uint64_t usec, void *userdata) {
         events_tick(m, now);
         update_status(m, now);
 
-        interval = fork_activity(m, now) ? m->config.sample_interval_msec : m->config.idle_interval_msec;
+        interval = sample_fast(m, now) ? m->config.sample_interval_msec : m->config.idle_interval_msec;
         (void) sd_event_source_set_time_relative(s, interval * USEC_PER_MSEC);
         (void) sd_event_source_set_enabled(s, SD_EVENT_ONESHOT);
         return 0;

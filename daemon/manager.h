@@ -85,6 +85,7 @@ struct seed {
         pid_t ppid;
         uint64_t start;
         uint64_t image;
+        uint64_t interp;
         unsigned threads;
 };
 
@@ -96,6 +97,7 @@ struct manager {
         sd_event_source *tick;
         sd_event_source *inotify_source;
         sd_event_source *netlink_source;
+        sd_event_source *netlink_timer; /* re-enables netlink_source after a coalescing pause */
         int inotify_fd;
         int proc_fd;
         char self_cgroup[CGROUP_PATH_MAX];
@@ -123,7 +125,8 @@ struct manager {
         uint64_t events_total;
         uint64_t events_dropped;
         usec_t last_event_at;
-        usec_t tasks_changed_at; /* last sample in which a cgroup's task count changed */
+        usec_t events_hot_until; /* read fork events without coalescing until then */
+        usec_t tasks_changed_at; /* last sample in which a cgroup's tasks or refusals changed */
         usec_t health_alert_at;
         bool quiet_reported;
         pid_t recent_roots[16];

@@ -152,7 +152,7 @@ static void policy_init_defaults(struct policy *p) {
                 .action = ACTION_FREEZE_KILL,
                 .scope = SCOPE_AUTO,
                 .grace_sec = 30,
-                .min_tasks = 32,
+                .min_tasks = 16,
                 .min_generations = 4,
                 .growth_window_msec = 1000,
                 .runaway_tasks = 1024,

@@ -86,6 +86,7 @@ struct entry {
         uint32_t live_foreign; /* live children that exec'd another image */
         uint32_t threads;      /* threads alive, the main one included */
         uint64_t image;
+        uint64_t interp;       /* the interpreter it runs (argv[0]), 0 when unknown */
         usec_t birth;
         usec_t last_fork;
         usec_t last_birth;     /* newest birth in the lineage (tops) */
@@ -341,6 +342,7 @@ static void make_copy(struct lineage *l, struct entry *e, struct entry *p) {
         struct entry *t = &l->entries[p->top];
 
         e->image = p->image;
+        e->interp = p->interp;
         e->depth = p->depth < UINT32_MAX ? p->depth + 1 : p->depth;
         e->top = p->top;
         e->top_serial = p->top_serial;
@@ -505,7 +507,8 @@ int lineage_fork(struct lineage *l, pid_t parent_tgid, pid_t child_pid, pid_t ch
         return 0;
 }
 
-void lineage_exec(struct lineage *l, pid_t tgid, uint64_t image, usec_t now) {
+void lineage_exec(struct lineage *l, pid_t tgid, uint64_t image, uint64_t interp, bool bare,
+                  usec_t now) {
         struct entry *e;
 
         assert(l);
@@ -515,10 +518,17 @@ void lineage_exec(struct lineage *l, pid_t tgid, uint64_t image, usec_t now) {
                 return;
 
         e->threads = 1; /* exec ends every other thread */
-        if (same_image(image, e->image))
-                return; /* re-exec of the same image: still a copy, depth and top kept */
+        /* Re-exec of the same image, or a fresh instance of the interpreter the process ran
+         * (Python's spawn and forkserver children run "python3 -c ..." under a script): still a
+         * copy, depth and top kept. */
+        if (same_image(image, e->image) || (bare && interp != 0 && interp == e->interp)) {
+                if (interp != 0)
+                        e->interp = interp;
+                return;
+        }
 
         e->image = image;
+        e->interp = interp;
         mark_foreign(l, e);
         if (e->top == idx_of(l, e))
                 return; /* already a top */
@@ -545,8 +555,8 @@ void lineage_exit(struct lineage *l, pid_t pid, pid_t tgid, usec_t now) {
         entry_die(l, e);
 }
 
-int lineage_seed(struct lineage *l, pid_t pid, pid_t ppid, uint64_t image, usec_t start,
-                 unsigned threads) {
+int lineage_seed(struct lineage *l, pid_t pid, pid_t ppid, uint64_t image, uint64_t interp,
+                 usec_t start, unsigned threads) {
         struct entry *p = NULL, *e;
         int r;
 
@@ -563,6 +573,7 @@ int lineage_seed(struct lineage *l, pid_t pid, pid_t ppid, uint64_t image, usec_
 
         e->birth = start;
         e->image = image;
+        e->interp = interp;
         e->threads = MAX(threads, 1u);
         if (p)
                 link_parent(l, e, p);

@@ -76,8 +76,13 @@ void lineage_reset(struct lineage *l);
 int lineage_fork(struct lineage *l, pid_t parent_tgid, pid_t child_pid, pid_t child_tgid,
                  usec_t now);
 
-/* An exec event; image is the new image id (0: unknown). Unknown pids are ignored. */
-void lineage_exec(struct lineage *l, pid_t tgid, uint64_t image, usec_t now);
+/* An exec event; image is the new image id (0: unknown), interp the id of the interpreter the
+ * process now runs (lineage_image_of() of argv[0]'s base name; 0: unknown), and bare tells that
+ * it runs that interpreter itself rather than a script under it (its comm is argv[0]'s base
+ * name). A bare exec of the interpreter its parent ran keeps the process a copy, like an exec of
+ * the same image. Unknown pids are ignored. */
+void lineage_exec(struct lineage *l, pid_t tgid, uint64_t image, uint64_t interp, bool bare,
+                  usec_t now);
 
 /* An exit event: a thread (pid != tgid) lowers its process's thread count; a process removes
  * its entry (tops are kept while referenced). Unknown pids are ignored. */
@@ -86,8 +91,8 @@ void lineage_exit(struct lineage *l, pid_t pid, pid_t tgid, usec_t now);
 /* Seeds one existing process during a resync from /proc: ppid as seen now, image id, birth
  * time. Call it for parents before children (ascending start time works); depth and top
  * follow from the parent as for a fork. Returns 0 or -ENOSPC. */
-int lineage_seed(struct lineage *l, pid_t pid, pid_t ppid, uint64_t image, usec_t start,
-                 unsigned threads);
+int lineage_seed(struct lineage *l, pid_t pid, pid_t ppid, uint64_t image, uint64_t interp,
+                 usec_t start, unsigned threads);
 
 /* Judges the lineage pid (a process, i.e. a tgid) belongs to, in O(1). Returns true and fills
  * *ret when it is a bomb:

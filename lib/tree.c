@@ -75,6 +75,7 @@ void tree_analyze(struct proc_stat *members, size_t n, unsigned *scratch, struct
         if (n > 0) {
                 size_t cur = deepest;
 
+                s.chain_end = members[deepest].pid;
                 for (unsigned k = 0; k < s.generations; k++)
                         cur = (size_t) find(members, n, members[cur].ppid);
                 s.chain_root = members[cur].pid;

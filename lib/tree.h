@@ -21,6 +21,7 @@ struct tree_shape {
         unsigned threads;     /* sum of num_threads over the members */
         unsigned generations; /* longest parent-child chain of one command name, in edges */
         pid_t chain_root;     /* the topmost member of that chain */
+        pid_t chain_end;      /* the deepest member of that chain */
         unsigned crowd;       /* largest group of one command name whose parents are outside
                                * the snapshot: a bomb whose parents exited */
         pid_t crowd_oldest;   /* the earliest started member of that group */

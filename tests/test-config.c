@@ -120,7 +120,7 @@ START_TEST(test_config_init_defaults_values) {
         ck_assert_int_eq(c.defaults.action, ACTION_FREEZE_KILL);
         ck_assert_int_eq(c.defaults.scope, SCOPE_AUTO);
         ck_assert_uint_eq(c.defaults.grace_sec, 30);
-        ck_assert_uint_eq(c.defaults.min_tasks, 32);
+        ck_assert_uint_eq(c.defaults.min_tasks, 16);
         ck_assert_uint_eq(c.defaults.min_generations, 4);
         ck_assert_uint_eq(c.defaults.growth_window_msec, 1000);
         ck_assert_uint_eq(c.defaults.runaway_tasks, 1024);

@@ -100,12 +100,12 @@ START_TEST(test_lineage_fork_exec_exit_bookkeeping) {
         ck_assert(lineage_is_member(l, 10, 10));
 
         /* exec into another image leaves the lineage and starts one */
-        lineage_exec(l, 20, img("sleep"), 1 * SEC + 1);
+        lineage_exec(l, 20, img("sleep"), 0, false, 1 * SEC + 1);
         ck_assert(!lineage_is_member(l, 10, 20));
         ck_assert(lineage_is_member(l, 20, 20));
 
         /* events for unknown pids change nothing */
-        lineage_exec(l, 99, img("x"), 2 * SEC);
+        lineage_exec(l, 99, img("x"), 0, false, 2 * SEC);
         lineage_exit(l, 99, 99, 2 * SEC);
         lineage_exit(l, 98, 99, 2 * SEC);
         ck_assert_uint_eq(used(l), 2);
@@ -126,13 +126,13 @@ END_TEST
 START_TEST(test_lineage_exec_same_image_stays) {
         struct lineage *l = table(64);
 
-        ck_assert_int_eq(lineage_seed(l, 10, 1, img("python3"), 0, 1), 0);
+        ck_assert_int_eq(lineage_seed(l, 10, 1, img("python3"), 0, 0, 1), 0);
         fork_ok(l, 10, 11, 1 * SEC);
-        lineage_exec(l, 11, img("python3"), 1 * SEC);
+        lineage_exec(l, 11, img("python3"), 0, false, 1 * SEC);
         fork_ok(l, 11, 12, 1 * SEC);
         assert_members(l, 10, (pid_t[]) { 10, 11, 12 }, 3);
         /* an unknown image (0) is never the same */
-        lineage_exec(l, 12, 0, 1 * SEC);
+        lineage_exec(l, 12, 0, 0, false, 1 * SEC);
         assert_members(l, 10, (pid_t[]) { 10, 11 }, 2);
         lineage_free(l);
 }
@@ -233,7 +233,7 @@ START_TEST(test_lineage_fork_table_full) {
         ck_assert_int_eq(lineage_fork(l, 1, 5, 5, 1 * SEC), -ENOSPC);
         ck_assert_int_eq(lineage_fork(l, 9, 10, 10, 1 * SEC), -ENOSPC);
         ck_assert_int_eq(lineage_fork(l, 9, 10, 9, 1 * SEC), -ENOSPC); /* a thread of 9 */
-        ck_assert_int_eq(lineage_seed(l, 12, 1, img("x"), 0, 1), -ENOSPC);
+        ck_assert_int_eq(lineage_seed(l, 12, 1, img("x"), 0, 0, 1), -ENOSPC);
         lineage_get_stats(l, &st);
         ck_assert_uint_eq(st.used, 4);
         ck_assert_uint_eq(st.dropped, 4);
@@ -257,7 +257,7 @@ START_TEST(test_lineage_fork_threads) {
         struct lineage *l = table(64);
         struct lineage_verdict v;
 
-        ck_assert_int_eq(lineage_seed(l, 800, 1, img("app"), 0, 1), 0);
+        ck_assert_int_eq(lineage_seed(l, 800, 1, img("app"), 0, 0, 1), 0);
         for (pid_t t = 801; t <= 900; t++)
                 ck_assert_int_eq(lineage_fork(l, 800, t, 800, 10 * SEC + (usec_t) t), 0);
         ck_assert_uint_eq(used(l), 1);
@@ -276,7 +276,7 @@ START_TEST(test_lineage_fork_threads) {
         /* threads alone do not make a bomb once the births are old */
         ck_assert(!lineage_check(l, 800, &params, 20 * SEC, &v));
         /* exec leaves one thread */
-        lineage_exec(l, 800, img("app"), 20 * SEC);
+        lineage_exec(l, 800, img("app"), 0, false, 20 * SEC);
         for (pid_t t = 901; t <= 940; t++)
                 ck_assert_int_eq(lineage_fork(l, 800, t, 800, 21 * SEC), 0);
         ck_assert(lineage_check(l, 800, &params, 21 * SEC, &v));
@@ -296,11 +296,11 @@ START_TEST(test_lineage_reset_seed_resync) {
         ck_assert(!lineage_is_member(l, 1, 2));
         ck_assert_uint_eq(lineage_members(l, 1, NULL, 0), 0);
 
-        ck_assert_int_eq(lineage_seed(l, 1, 0, img("systemd"), 0, 1), 0);
-        ck_assert_int_eq(lineage_seed(l, 100, 1, img("bash"), 5 * SEC, 1), 0);
-        ck_assert_int_eq(lineage_seed(l, 101, 100, img("bash"), 6 * SEC, 1), 0);
-        ck_assert_int_eq(lineage_seed(l, 102, 100, img("sleep"), 7 * SEC, 1), 0);
-        ck_assert_int_eq(lineage_seed(l, 103, 101, img("bash"), 8 * SEC, 1), 0);
+        ck_assert_int_eq(lineage_seed(l, 1, 0, img("systemd"), 0, 0, 1), 0);
+        ck_assert_int_eq(lineage_seed(l, 100, 1, img("bash"), 0, 5 * SEC, 1), 0);
+        ck_assert_int_eq(lineage_seed(l, 101, 100, img("bash"), 0, 6 * SEC, 1), 0);
+        ck_assert_int_eq(lineage_seed(l, 102, 100, img("sleep"), 0, 7 * SEC, 1), 0);
+        ck_assert_int_eq(lineage_seed(l, 103, 101, img("bash"), 0, 8 * SEC, 1), 0);
         ck_assert_uint_eq(used(l), 5);
         assert_members(l, 100, (pid_t[]) { 100, 101, 103 }, 3);
         assert_members(l, 1, (pid_t[]) { 1 }, 1);
@@ -310,7 +310,7 @@ START_TEST(test_lineage_reset_seed_resync) {
         fork_ok(l, 103, 104, 10 * SEC);
         ck_assert(lineage_is_member(l, 100, 104));
         ck_assert(lineage_is_member(l, 101, 104));
-        ck_assert_int_eq(lineage_seed(l, 104, 1, img("other"), 10 * SEC, 1), 0);
+        ck_assert_int_eq(lineage_seed(l, 104, 1, img("other"), 0, 10 * SEC, 1), 0);
         ck_assert(!lineage_is_member(l, 100, 104));
         ck_assert(!lineage_check(l, 104, &params, 10 * SEC, &v));
         lineage_free(l);
@@ -326,9 +326,9 @@ START_TEST(test_lineage_check_c_bomb) {
         size_t n = 1;
         usec_t t = 100 * SEC;
 
-        ck_assert_int_eq(lineage_seed(l, 100, 1, img("bash"), 0, 1), 0);
+        ck_assert_int_eq(lineage_seed(l, 100, 1, img("bash"), 0, 0, 1), 0);
         fork_ok(l, 100, 200, t);
-        lineage_exec(l, 200, img("cbomb"), t + 500);
+        lineage_exec(l, 200, img("cbomb"), 0, false, t + 500);
         for (int round = 0; round < 6; round++) {
                 size_t m = n;
 
@@ -360,7 +360,7 @@ START_TEST(test_lineage_check_c_bomb_threshold) {
         usec_t t = 100 * SEC;
 
         fork_ok(l, 100, 200, t);
-        lineage_exec(l, 200, img("cbomb"), t);
+        lineage_exec(l, 200, img("cbomb"), 0, false, t);
         for (int round = 0; round < 5; round++) {
                 size_t m = n;
 
@@ -389,11 +389,11 @@ START_TEST(test_lineage_check_bash_bomb_in_shell) {
         size_t n = 1;
         usec_t t = 100 * SEC;
 
-        ck_assert_int_eq(lineage_seed(l, 300, 1, img("bash"), 1 * SEC, 1), 0);
+        ck_assert_int_eq(lineage_seed(l, 300, 1, img("bash"), 0, 1 * SEC, 1), 0);
         fork_ok(l, 300, 301, 10 * SEC);
-        lineage_exec(l, 301, img("sleep"), 10 * SEC);
+        lineage_exec(l, 301, img("sleep"), 0, false, 10 * SEC);
         fork_ok(l, 300, 302, 11 * SEC);
-        lineage_exec(l, 302, img("sleep"), 11 * SEC);
+        lineage_exec(l, 302, img("sleep"), 0, false, 11 * SEC);
         fork_ok(l, 300, 400, t);
         for (int gen = 0; gen < 6; gen++) {
                 pid_t nl[64] = {};
@@ -436,9 +436,9 @@ START_TEST(test_lineage_check_bash_bomb_young_shell_with_job) {
         size_t n = 1;
         usec_t t = 100 * SEC;
 
-        ck_assert_int_eq(lineage_seed(l, 300, 1, img("bash"), t - 10 * MSEC, 1), 0);
+        ck_assert_int_eq(lineage_seed(l, 300, 1, img("bash"), 0, t - 10 * MSEC, 1), 0);
         fork_ok(l, 300, 301, t - 5 * MSEC);
-        lineage_exec(l, 301, img("sleep"), t - 5 * MSEC);
+        lineage_exec(l, 301, img("sleep"), 0, false, t - 5 * MSEC);
         fork_ok(l, 300, 400, t);
         for (int gen = 0; gen < 6; gen++) {
                 pid_t nl[64] = {};
@@ -471,7 +471,7 @@ START_TEST(test_lineage_check_bash_bomb_two_halves) {
         size_t n = 2;
         usec_t t = 100 * SEC;
 
-        ck_assert_int_eq(lineage_seed(l, 300, 1, img("bash"), 1 * SEC, 1), 0);
+        ck_assert_int_eq(lineage_seed(l, 300, 1, img("bash"), 0, 1 * SEC, 1), 0);
         fork_ok(l, 300, 400, t);
         fork_ok(l, 300, 401, t);
         for (int gen = 0; gen < 6; gen++) {
@@ -513,12 +513,12 @@ START_TEST(test_lineage_check_python_recursive_pools) {
         usec_t t = 50 * SEC;
         const size_t fanout[] = { 4, 4, 2 };
 
-        ck_assert_int_eq(lineage_seed(l, 10, 1, img("bash"), 0, 1), 0);
+        ck_assert_int_eq(lineage_seed(l, 10, 1, img("bash"), 0, 0, 1), 0);
         fork_ok(l, 10, 500, t);
-        lineage_exec(l, 500, img("python3"), t);
+        lineage_exec(l, 500, img("python3"), 0, false, t);
         t += 200 * MSEC;
         fork_ok(l, 500, 501, t);
-        lineage_exec(l, 501, img("python3"), t);
+        lineage_exec(l, 501, img("python3"), 0, false, t);
         for (size_t g = 0; g < ELEMENTSOF(fanout); g++) {
                 size_t to = n;
 
@@ -541,6 +541,39 @@ START_TEST(test_lineage_check_python_recursive_pools) {
 }
 END_TEST
 
+/* Scenario C as it runs from a script with "#!/usr/bin/python3": the main process's comm is the
+ * script's name, the fork server's is "python3" (bare interpreter, same argv[0]): the server
+ * stays in the main process's lineage, and the verdict names the main process. A bare exec of
+ * another interpreter starts a lineage of its own. */
+START_TEST(test_lineage_check_python_shebang_forkserver) {
+        struct lineage *l = table(4096);
+        struct lineage_verdict v;
+        pid_t next = 502;
+        usec_t t = 50 * SEC;
+
+        ck_assert_int_eq(lineage_seed(l, 10, 1, img("bash"), img("bash"), 0, 1), 0);
+        fork_ok(l, 10, 500, t);
+        lineage_exec(l, 500, img("bomb.py"), img("python3"), false, t);
+        fork_ok(l, 500, 501, t + MSEC);
+        lineage_exec(l, 501, img("python3"), img("python3"), true, t + MSEC);
+        fork_ok(l, 501, 600, t + MSEC);
+        lineage_exec(l, 600, img("perl"), img("perl"), true, t + MSEC);
+        for (unsigned g = 0; g < 5; g++) {
+                pid_t from = g == 0 ? 501 : next - 1;
+
+                t += 10 * MSEC;
+                for (unsigned k = 0; k < 8; k++)
+                        fork_ok(l, from, next++, t);
+        }
+        ck_assert(lineage_check(l, next - 1, &params, t, &v));
+        ck_assert_int_eq(v.kind, LINEAGE_EXPONENTIAL);
+        ck_assert_int_eq(v.root_pid, 500);
+        ck_assert(lineage_is_member(l, 500, 501));
+        ck_assert(!lineage_is_member(l, 500, 600));
+        lineage_free(l);
+}
+END_TEST
+
 /* Scenario D: a script that runs "$0 & $0 & wait": fork + exec of the same comm. */
 START_TEST(test_lineage_check_self_exec_script) {
         struct lineage *l = table(4096);
@@ -549,9 +582,9 @@ START_TEST(test_lineage_check_self_exec_script) {
         size_t n = 1, from = 0;
         usec_t t = 20 * SEC;
 
-        ck_assert_int_eq(lineage_seed(l, 10, 1, img("bash"), 0, 1), 0);
+        ck_assert_int_eq(lineage_seed(l, 10, 1, img("bash"), 0, 0, 1), 0);
         fork_ok(l, 10, 600, t);
-        lineage_exec(l, 600, img("bomb.sh"), t);
+        lineage_exec(l, 600, img("bomb.sh"), 0, false, t);
         for (int g = 0; g < 5; g++) {
                 size_t to = n;
 
@@ -559,7 +592,7 @@ START_TEST(test_lineage_check_self_exec_script) {
                 for (size_t i = from; i < to; i++)
                         for (int k = 0; k < 2; k++) {
                                 fork_ok(l, all[i], next, t);
-                                lineage_exec(l, next, img("bomb.sh"), t + 100);
+                                lineage_exec(l, next, img("bomb.sh"), 0, false, t + 100);
                                 all[n++] = next++;
                         }
                 from = to;
@@ -582,12 +615,12 @@ START_TEST(test_lineage_check_runaway_spawner) {
         usec_t t = 100 * SEC;
         pid_t last = 0;
 
-        ck_assert_int_eq(lineage_seed(l, 700, 1, img("server"), 0, 1), 0);
-        ck_assert_int_eq(lineage_seed(l, 701, 700, img("server"), 1, 1), 0);
+        ck_assert_int_eq(lineage_seed(l, 700, 1, img("server"), 0, 0, 1), 0);
+        ck_assert_int_eq(lineage_seed(l, 701, 700, img("server"), 0, 1, 1), 0);
         for (pid_t p = 2000; p < 3100; p++) {
                 t += 100;
                 fork_ok(l, 701, p, t);
-                lineage_exec(l, p, img("sleep"), t);
+                lineage_exec(l, p, img("sleep"), 0, false, t);
                 if (p == 2000 + 1000)
                         assert_quiet(l, (pid_t[]) { p, 701, 700 }, 3, t);
                 last = p;
@@ -611,7 +644,7 @@ START_TEST(test_lineage_check_legit_make) {
         usec_t t = 10 * SEC;
         pid_t next = 1000;
 
-        ck_assert_int_eq(lineage_seed(l, 900, 1, img("make"), 0, 1), 0);
+        ck_assert_int_eq(lineage_seed(l, 900, 1, img("make"), 0, 0, 1), 0);
         for (int batch = 0; batch < 300; batch++) {
                 pid_t jobs[8][4];
 
@@ -620,13 +653,13 @@ START_TEST(test_lineage_check_legit_make) {
 
                         t += 50;
                         fork_ok(l, 900, sh, t);
-                        lineage_exec(l, sh, img("sh"), t);
+                        lineage_exec(l, sh, img("sh"), 0, false, t);
                         fork_ok(l, sh, gcc, t);
-                        lineage_exec(l, gcc, img("gcc"), t);
+                        lineage_exec(l, gcc, img("gcc"), 0, false, t);
                         fork_ok(l, gcc, cc1, t);
-                        lineage_exec(l, cc1, img("cc1"), t);
+                        lineage_exec(l, cc1, img("cc1"), 0, false, t);
                         fork_ok(l, gcc, as, t);
-                        lineage_exec(l, as, img("as"), t);
+                        lineage_exec(l, as, img("as"), 0, false, t);
                         memcpy(jobs[j], (pid_t[]) { sh, gcc, cc1, as }, sizeof(jobs[j]));
                 }
                 for (int j = 0; j < 8; j++)
@@ -647,7 +680,7 @@ START_TEST(test_lineage_check_legit_xargs) {
         pid_t slots[16] = {};
         usec_t t = 10 * SEC;
 
-        ck_assert_int_eq(lineage_seed(l, 950, 10, img("xargs"), 0, 1), 0);
+        ck_assert_int_eq(lineage_seed(l, 950, 10, img("xargs"), 0, 0, 1), 0);
         for (pid_t p = 5000; p < 7000; p++) {
                 size_t s = (size_t) (p % 16);
 
@@ -655,7 +688,7 @@ START_TEST(test_lineage_check_legit_xargs) {
                 if (slots[s])
                         lineage_exit(l, slots[s], slots[s], t);
                 fork_ok(l, 950, p, t);
-                lineage_exec(l, p, img("gzip"), t);
+                lineage_exec(l, p, img("gzip"), 0, false, t);
                 slots[s] = p;
                 assert_quiet(l, (pid_t[]) { p, 950 }, 2, t);
         }
@@ -670,7 +703,7 @@ START_TEST(test_lineage_check_legit_python_pool) {
         usec_t t = 10 * SEC;
 
         fork_ok(l, 10, 500, t);
-        lineage_exec(l, 500, img("python3"), t);
+        lineage_exec(l, 500, img("python3"), 0, false, t);
         for (pid_t i = 1; i <= 64; i++) {
                 fork_ok(l, 500, 500 + i, t + (usec_t) i * 100);
                 pool[i] = 500 + i;
@@ -688,9 +721,9 @@ START_TEST(test_lineage_check_legit_forkserver) {
         usec_t t = 10 * SEC;
 
         fork_ok(l, 10, 500, t);
-        lineage_exec(l, 500, img("python3"), t);
+        lineage_exec(l, 500, img("python3"), 0, false, t);
         fork_ok(l, 500, 501, t + MSEC);
-        lineage_exec(l, 501, img("python3"), t + MSEC);
+        lineage_exec(l, 501, img("python3"), 0, false, t + MSEC);
         for (pid_t i = 0; i < 8; i++) {
                 fork_ok(l, 501, 502 + i, t + 2 * MSEC);
                 all[2 + i] = 502 + i;
@@ -705,11 +738,11 @@ START_TEST(test_lineage_check_legit_shell_loop) {
         struct lineage *l = table(1024);
         usec_t t = 10 * SEC;
 
-        ck_assert_int_eq(lineage_seed(l, 300, 1, img("bash"), 0, 1), 0);
+        ck_assert_int_eq(lineage_seed(l, 300, 1, img("bash"), 0, 0, 1), 0);
         for (pid_t p = 10000; p < 15000; p++) {
                 t += 200;
                 fork_ok(l, 300, p, t);
-                lineage_exec(l, p, img("true"), t);
+                lineage_exec(l, p, img("true"), 0, false, t);
                 assert_quiet(l, (pid_t[]) { p, 300 }, 2, t);
                 lineage_exit(l, p, p, t + 100);
         }
@@ -724,7 +757,7 @@ START_TEST(test_lineage_check_legit_prefork) {
         pid_t all[101] = { 700 };
         usec_t t = 10 * SEC;
 
-        ck_assert_int_eq(lineage_seed(l, 700, 1, img("httpd"), 0, 1), 0);
+        ck_assert_int_eq(lineage_seed(l, 700, 1, img("httpd"), 0, 0, 1), 0);
         for (pid_t i = 1; i <= 100; i++) {
                 fork_ok(l, 700, 700 + i, t);
                 all[i] = 700 + i;
@@ -746,7 +779,7 @@ START_TEST(test_lineage_check_legit_nested_subshells) {
         usec_t t = 10 * SEC;
         pid_t all[5] = { 300, 301, 302, 303, 304 };
 
-        ck_assert_int_eq(lineage_seed(l, 300, 1, img("bash"), 0, 1), 0);
+        ck_assert_int_eq(lineage_seed(l, 300, 1, img("bash"), 0, 0, 1), 0);
         for (int i = 1; i < 5; i++)
                 fork_ok(l, all[i - 1], all[i], t + (usec_t) i);
         assert_quiet(l, all, 5, t + 10);
@@ -768,7 +801,7 @@ START_TEST(test_lineage_set_window_births) {
         /* a 100 ms window: births 150 ms apart never add up */
         lineage_set_window(l, 100 * MSEC);
         p.window_usec = 100 * MSEC;
-        ck_assert_int_eq(lineage_seed(l, 800, 1, img("app"), 0, 1), 0);
+        ck_assert_int_eq(lineage_seed(l, 800, 1, img("app"), 0, 0, 1), 0);
         for (pid_t t = 801; t <= 840; t++)
                 ck_assert_int_eq(lineage_fork(l, 800, t, 800, (usec_t) t * 150 * MSEC), 0);
         ck_assert(!lineage_check(l, 800, &p, 840 * 150 * MSEC, &v));
@@ -803,6 +836,7 @@ static Suite *lineage_suite(void) {
         tcase_add_test(tc, test_lineage_check_bash_bomb_young_shell_with_job);
         tcase_add_test(tc, test_lineage_check_bash_bomb_two_halves);
         tcase_add_test(tc, test_lineage_check_python_recursive_pools);
+        tcase_add_test(tc, test_lineage_check_python_shebang_forkserver);
         tcase_add_test(tc, test_lineage_check_self_exec_script);
         tcase_add_test(tc, test_lineage_check_runaway_spawner);
         tcase_add_test(tc, test_lineage_check_legit_make);
