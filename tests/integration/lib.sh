@@ -224,6 +224,11 @@ fst_case_begin() {
 # Ends the case: cleanup, then PASS unless something failed.
 fst_case_end() {
         local name=$FST_CASE
+        # The daemon must exit 0 on SIGTERM: a sanitizer report or a crash shows here.
+        if [ -n "$FST_DAEMON_PID" ] && ! fst_daemon_stop; then
+                fst_fail "$name" "daemon exited non-zero on SIGTERM"
+                grep -a -v "FORKSTOP_EVENT=" "$FST_TMP/daemon.log" | tail -20 | sed 's/^/    daemon: /' >&2
+        fi
         FST_CASE=
         fst_cleanup
         trap - INT TERM EXIT
