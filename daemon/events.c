@@ -170,12 +170,13 @@ static void identity_of(struct manager *m, pid_t pid, struct identity *ret) {
         ret->bare = comm[0] != '\0' && strncmp(base, comm, strlen(comm)) == 0;
 }
 
-/* Copies forking copies two generations deep: not yet a bomb, but while any lineage looks like
- * this, events are read as they come instead of being coalesced (see on_netlink). Pools,
- * builds and shell loops stay at one generation of copies. */
+/* Copies forking copies three generations deep: not yet a bomb, but while any lineage looks
+ * like this, events are read as they come instead of being coalesced (see on_netlink). Pools
+ * and pre-forking servers stay at one generation of copies, a shell loop in a subshell at two
+ * (the copy before its exec), builds reset at every exec. */
 static const struct lineage_params hot_params = {
-        .min_tasks = 4,
-        .min_generations = 2,
+        .min_tasks = 8,
+        .min_generations = 3,
         .runaway_tasks = 64,
         .window_usec = USEC_PER_SEC,
 };
