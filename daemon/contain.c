@@ -151,6 +151,7 @@ static int incident_alloc(struct manager *m) {
 
                         memset(in, 0, sizeof(*in));
                         in->dir_fd = -1;
+                        in->pids_fd = -1;
                         in->id = ++m->next_incident_id;
                         in->kill_at = USEC_INFINITY;
                         in->started_at = now_usec();
@@ -171,10 +172,15 @@ static void incident_release(struct manager *m, struct incident *in) {
                     errno != ENOENT)
                         log_warning("Failed to remove incident cgroup '%s': %s, ignoring", in->path,
                                     strerror(errno));
+                if (in->pids_fd >= 0 && cgroup_join(m->layout.pids_v1_root, in->path, full, sizeof(full)) >= 0)
+                        (void) rmdir(full);
         }
         if (in->dir_fd >= 0)
                 (void) close(in->dir_fd);
+        if (in->pids_fd >= 0)
+                (void) close(in->pids_fd);
         in->dir_fd = -1;
+        in->pids_fd = -1;
         in->state = INCIDENT_FREE;
 }
 
@@ -350,8 +356,8 @@ static size_t lineage_now(struct manager *m, const struct finding *f, const stru
 }
 
 /* Moves the members listed in m->pids[0..n-1] that are still inside the source cgroup into the
- * incident cgroup. Returns how many moved. */
-static size_t move_members(struct manager *m, size_t n, const char *source, int incident_fd) {
+ * incident cgroup (and its v1 pids twin). Returns how many moved. */
+static size_t move_members(struct manager *m, size_t n, const char *source, const struct incident *in) {
         size_t moved = 0;
 
         for (size_t i = 0; i < n; i++) {
@@ -359,8 +365,11 @@ static size_t move_members(struct manager *m, size_t n, const char *source, int 
 
                 if (pid == getpid() || pid <= 1 || !in_cgroup(m, pid, source))
                         continue;
-                if (cgroup_attach(incident_fd, pid) >= 0)
-                        moved++;
+                if (cgroup_attach(in->dir_fd, pid) < 0)
+                        continue;
+                moved++;
+                if (in->pids_fd >= 0)
+                        (void) cgroup_attach(in->pids_fd, pid);
         }
         return moved;
 }
@@ -394,7 +403,7 @@ static size_t signal_lineage(struct manager *m, const struct finding *f, const s
  * so each half is a lineage of its own. The shared cgroup is frozen now: judge what is left in
  * it and take every other exponential lineage into the same incident. */
 static size_t move_other_lineages(struct manager *m, const struct policy *p, const struct watched *w,
-                                  int incident_fd) {
+                                  const struct incident *in) {
         struct lineage_params lp = events_params_for(p);
         size_t moved = 0;
 
@@ -423,7 +432,7 @@ static size_t move_other_lineages(struct manager *m, const struct policy *p, con
                 for (size_t k = 0; k < n_roots; k++) {
                         size_t members = lineage_members(m->lineage, roots[k], m->pids, m->scratch_size);
 
-                        got += move_members(m, MIN(members, m->scratch_size), w->path, incident_fd);
+                        got += move_members(m, MIN(members, m->scratch_size), w->path, in);
                 }
                 log_debug("Sweep of '%s': %zd processes, %zu other bomb lineages, %zu moved", w->path, n,
                           n_roots, got);
@@ -434,7 +443,29 @@ static size_t move_other_lineages(struct manager *m, const struct policy *p, con
         return moved;
 }
 
-static int make_incident_cgroup(struct manager *m, struct incident *in) {
+/* On a hybrid host the pids controller is a v1 hierarchy: the incident gets a twin there, as
+ * systemd gives every cgroup, so the moved lineage stops counting against the cgroup it left
+ * (which would otherwise look capped by a bomb that is frozen elsewhere) and keeps the limit it
+ * had. Best effort: without it the move still freezes the lineage. */
+static void make_pids_twin(struct manager *m, struct incident *in, uint64_t limit) {
+        char full[CGROUP_PATH_MAX], num[32];
+
+        if (m->layout.pids_on_v2 || !m->layout.pids_v1_root[0])
+                return;
+        if (cgroup_join(m->layout.pids_v1_root, m->config.incident_parent, full, sizeof(full)) < 0 ||
+            (mkdir(full, 0755) < 0 && errno != EEXIST))
+                return;
+        if (cgroup_join(m->layout.pids_v1_root, in->path, full, sizeof(full)) < 0 ||
+            (mkdir(full, 0755) < 0 && errno != EEXIST))
+                return;
+        in->pids_fd = open(full, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (in->pids_fd >= 0 && limit != PIDS_MAX_UNLIMITED) {
+                (void) snprintf(num, sizeof(num), "%" PRIu64, limit);
+                (void) fileio_write_at(in->pids_fd, "pids.max", num);
+        }
+}
+
+static int make_incident_cgroup(struct manager *m, struct incident *in, uint64_t limit) {
         char full[CGROUP_PATH_MAX];
         int r;
 
@@ -451,6 +482,7 @@ static int make_incident_cgroup(struct manager *m, struct incident *in) {
         in->dir_fd = open(full, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         if (in->dir_fd < 0)
                 return negative_errno();
+        make_pids_twin(m, in, limit);
         return 0;
 }
 
@@ -470,7 +502,7 @@ static void contain_lineage(struct manager *m, const struct finding *f, const st
         a.priority = LOG_NOTICE;
         a.scope = "lineage";
 
-        r = make_incident_cgroup(m, in);
+        r = make_incident_cgroup(m, in, manager_effective_max(m, w));
         if (r >= 0)
                 r = cgroup_set_frozen(in->dir_fd, true);
         if (r < 0) {
@@ -495,7 +527,7 @@ static void contain_lineage(struct manager *m, const struct finding *f, const st
                 for (; rounds < MOVE_ROUNDS; rounds++) {
                         size_t n = lineage_now(m, f, w, &fresh), got;
 
-                        got = move_members(m, n, w->path, in->dir_fd);
+                        got = move_members(m, n, w->path, in);
                         log_debug("Lineage move round %zu: %zu members listed, %zu moved, %" PRIu64 " ms",
                                   rounds, n, got, (now_usec() - t0) / USEC_PER_MSEC);
                         moved += got;
@@ -503,7 +535,7 @@ static void contain_lineage(struct manager *m, const struct finding *f, const st
                                 break;
                 }
                 if (f->from_lineage)
-                        moved += move_other_lineages(m, p, w, in->dir_fd);
+                        moved += move_other_lineages(m, p, w, in);
                 if (!was_frozen)
                         (void) cgroup_set_frozen(w->files.dir_fd, false);
 
@@ -690,6 +722,9 @@ void incidents_close_all(struct manager *m) {
         for (size_t i = 0; i < MAX_INCIDENTS; i++) {
                 if (m->incidents[i].dir_fd >= 0)
                         (void) close(m->incidents[i].dir_fd);
+                if (m->incidents[i].pids_fd >= 0)
+                        (void) close(m->incidents[i].pids_fd);
                 m->incidents[i].dir_fd = -1;
+                m->incidents[i].pids_fd = -1;
         }
 }

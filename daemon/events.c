@@ -425,7 +425,9 @@ int events_open(struct manager *m) {
         }
         /* Fork events outrank everything else in the loop: they are the early warning. */
         (void) sd_event_source_set_priority(m->netlink_source, SD_EVENT_PRIORITY_IMPORTANT);
-        r = sd_event_add_time_relative(m->event, &m->netlink_timer, CLOCK_MONOTONIC, EVENTS_COALESCE_USEC, 0,
+        /* Accuracy 1 us: sd-event's default (0 means 250 ms) would let a bomb run for a quarter of
+         * a second before the next read. */
+        r = sd_event_add_time_relative(m->event, &m->netlink_timer, CLOCK_MONOTONIC, EVENTS_COALESCE_USEC, 1,
                                        on_netlink_timer, m);
         if (r < 0) {
                 events_close(m);

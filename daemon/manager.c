@@ -360,7 +360,8 @@ static void judge_capped(struct manager *m, int idx, const struct detect_growth 
 
                 tree_analyze(m->stats, n, m->scratch, &shape);
                 kind = tree_judge(&shape, 2, 2, 16);
-                f.root_pid = kind != TREE_NONE ? tree_root_of(&shape, kind) : shape.chain_root;
+                /* No shape to name a root: the whole cgroup is contained, not a bystander. */
+                f.root_pid = kind != TREE_NONE ? tree_root_of(&shape, kind) : 0;
                 f.generations = shape.generations;
                 f.snapshot = m->stats;
                 f.snapshot_n = n;
@@ -554,8 +555,10 @@ int manager_new(const struct config *c, const char *config_path, struct manager 
         m->inotify_fd = -1;
         m->proc_fd = -1;
         m->netlink_fd = -1;
-        for (size_t i = 0; i < MAX_INCIDENTS; i++)
+        for (size_t i = 0; i < MAX_INCIDENTS; i++) {
                 m->incidents[i].dir_fd = -1;
+                m->incidents[i].pids_fd = -1;
+        }
 
         while (index_size < 2 * (size_t) c->max_cgroups)
                 index_size *= 2;

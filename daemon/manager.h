@@ -52,6 +52,7 @@ struct incident {
         enum action action;
         enum scope scope;
         int dir_fd;                       /* the cgroup acted on */
+        int pids_fd;                      /* its v1 pids twin on a hybrid host, or -1 */
         char path[CGROUP_PATH_MAX];       /* its path */
         char source[CGROUP_PATH_MAX];     /* the cgroup the growth was found in */
         bool owned;                       /* an incident cgroup we made: removed when empty */

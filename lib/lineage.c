@@ -50,6 +50,7 @@
 #define NONE UINT32_MAX
 #define CLIMB_MAX 256
 #define DEFAULT_WINDOW_USEC USEC_PER_SEC
+#define LEVELS 16
 #define BURST_QUIET_USEC (2 * USEC_PER_SEC)
 #define OLD_TOP_USEC (10 * USEC_PER_SEC)
 
@@ -81,6 +82,9 @@ struct entry {
         bool foreign;          /* counted in the parent's live_foreign */
         uint32_t depth;
         uint32_t top_refs;     /* live records whose top is this one */
+        uint16_t forkers[LEVELS]; /* tops: copies that forked in this burst, per depth (last:
+                                   * all deeper) */
+        usec_t forkers_burst;  /* the burst they were counted in */
         uint32_t branch_refs;  /* live records whose branch root is this one */
         uint32_t live_children;
         uint32_t live_foreign; /* live children that exec'd another image */
@@ -453,6 +457,16 @@ static int lookup_or_add(struct lineage *l, pid_t pid, struct entry **ret) {
         return 0;
 }
 
+/* Counts p as a forker at its depth the first time it forks in its top's current burst. */
+static void count_forker(struct entry *t, const struct entry *p, usec_t p_last_fork) {
+        if (t->forkers_burst != t->burst_start) {
+                memset(t->forkers, 0, sizeof(t->forkers));
+                t->forkers_burst = t->burst_start;
+        }
+        if (p_last_fork < t->burst_start && t->forkers[MIN(p->depth, (uint32_t) LEVELS - 1)] < UINT16_MAX)
+                t->forkers[MIN(p->depth, (uint32_t) LEVELS - 1)]++;
+}
+
 static void count_birth(struct lineage *l, struct entry *c, usec_t now) {
         struct entry *t = &l->entries[c->top];
 
@@ -471,6 +485,7 @@ static void count_birth(struct lineage *l, struct entry *c, usec_t now) {
 int lineage_fork(struct lineage *l, pid_t parent_tgid, pid_t child_pid, pid_t child_tgid,
                  usec_t now) {
         struct entry *p, *c;
+        usec_t last_fork;
         int r;
 
         assert(l);
@@ -501,9 +516,11 @@ int lineage_fork(struct lineage *l, pid_t parent_tgid, pid_t child_pid, pid_t ch
         c->birth = now;
         link_parent(l, c, p);
         make_copy(l, c, p);
+        last_fork = p->last_fork;
         p->last_fork = MAX(p->last_fork, now);
         window_add(l, &p->forks, now, 0);
         count_birth(l, c, now);
+        count_forker(&l->entries[c->top], p, last_fork);
         return 0;
 }
 
@@ -600,6 +617,19 @@ static void verdict_fill(const struct lineage *l, enum lineage_kind kind, const 
         };
 }
 
+/* Depths below the top at which at least two copies forked during the current burst. A bomb
+ * fans out at every generation, even when each parent exits right after forking; a chain of
+ * shells that each run one more shell (bash -c inside bash -c inside a login shell, common in
+ * CI) is deep, but forks from one process per depth until the workers it finally starts,
+ * which all sit at one or two depths. */
+static unsigned wide_levels(const struct entry *t) {
+        unsigned wide = 0;
+
+        for (size_t d = 1; d < LEVELS; d++)
+                wide += t->forkers[d] >= 2;
+        return wide;
+}
+
 /* EXPONENTIAL on e's top; the root is the top, or e's branch root when the top is an old
  * process that merely started the burst (a login shell with other jobs). */
 static bool check_exponential(struct lineage *l, struct entry *e, const struct lineage_params *p,
@@ -612,7 +642,7 @@ static bool check_exponential(struct lineage *l, struct entry *e, const struct l
         if (members < p->min_tasks)
                 return false;
         depth = window_depth(l, &t->births, now);
-        if (depth < p->min_generations)
+        if (depth < p->min_generations || wide_levels(t) + 1 < p->min_generations)
                 return false;
 
         /* Old: the top lived OLD_TOP_USEC (or a window) before this burst began: a login shell

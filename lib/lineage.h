@@ -97,7 +97,9 @@ int lineage_seed(struct lineage *l, pid_t pid, pid_t ppid, uint64_t image, uint6
 /* Judges the lineage pid (a process, i.e. a tgid) belongs to, in O(1). Returns true and fills
  * *ret when it is a bomb:
  * - EXPONENTIAL: the largest depth born in the top's lineage within the window >=
- *   min_generations and its live members >= min_tasks.
+ *   min_generations, its live members >= min_tasks, and at min_generations - 1 depths below
+ *   the top at least two copies forked during the current burst (a bomb fans out at every
+ *   generation; a chain of shells running shells is deep but forks from one process per depth).
  * - RUNAWAY: pid itself, its parent or its top has >= runaway_tasks live children and forked
  *   within the window.
  * - THREADS: pid's process has >= min_tasks threads alive and thread births within the window

@@ -504,14 +504,16 @@ START_TEST(test_lineage_check_bash_bomb_two_halves) {
 END_TEST
 
 /* Scenario C: python3 500 forks a forkserver 501 that re-execs python3; it forks 4 workers,
- * each starts a pool of 4, each of those a pool of 2. Root: the main process. */
+ * each starts a pool of 4, each of those a pool of 2, and so on once more. Root: the main
+ * process. (One generation less is not yet a bomb: the fork server is a single forker at its
+ * depth, so the copies fan out at only two depths.) */
 START_TEST(test_lineage_check_python_recursive_pools) {
         struct lineage *l = table(4096);
         struct lineage_verdict v;
-        pid_t all[64] = { 500, 501 }, next = 502;
+        pid_t all[128] = { 500, 501 }, next = 502;
         size_t n = 2, from = 1;
         usec_t t = 50 * SEC;
-        const size_t fanout[] = { 4, 4, 2 };
+        const size_t fanout[] = { 4, 4, 2, 2 };
 
         ck_assert_int_eq(lineage_seed(l, 10, 1, img("bash"), 0, 0, 1), 0);
         fork_ok(l, 10, 500, t);
@@ -530,13 +532,13 @@ START_TEST(test_lineage_check_python_recursive_pools) {
                         }
                 from = to;
         }
-        ck_assert_uint_eq(n, 54);
-        ck_assert(lineage_check(l, all[53], &params, t, &v));
+        ck_assert_uint_eq(n, 118);
+        ck_assert(lineage_check(l, all[117], &params, t, &v));
         ck_assert_int_eq(v.kind, LINEAGE_EXPONENTIAL);
         ck_assert_int_eq(v.root_pid, 500);
-        ck_assert_uint_eq(v.members, 54);
-        ck_assert_uint_eq(v.generations, 4);
-        assert_members(l, 500, all, 54);
+        ck_assert_uint_eq(v.members, 118);
+        ck_assert_uint_eq(v.generations, 5);
+        assert_members(l, 500, all, 118);
         lineage_free(l);
 }
 END_TEST
@@ -558,12 +560,23 @@ START_TEST(test_lineage_check_python_shebang_forkserver) {
         lineage_exec(l, 501, img("python3"), img("python3"), true, t + MSEC);
         fork_ok(l, 501, 600, t + MSEC);
         lineage_exec(l, 600, img("perl"), img("perl"), true, t + MSEC);
-        for (unsigned g = 0; g < 5; g++) {
-                pid_t from = g == 0 ? 501 : next - 1;
+        {
+                pid_t level[64] = { 501 };
+                size_t n = 1;
 
-                t += 10 * MSEC;
-                for (unsigned k = 0; k < 8; k++)
-                        fork_ok(l, from, next++, t);
+                for (unsigned g = 0; g < 5; g++) {
+                        pid_t nl[64];
+                        size_t m = 0;
+
+                        t += 10 * MSEC;
+                        for (size_t i = 0; i < n; i++)
+                                for (unsigned k = 0; k < 2; k++) {
+                                        fork_ok(l, level[i], next, t);
+                                        nl[m++] = next++;
+                                }
+                        memcpy(level, nl, m * sizeof(pid_t));
+                        n = m;
+                }
         }
         ck_assert(lineage_check(l, next - 1, &params, t, &v));
         ck_assert_int_eq(v.kind, LINEAGE_EXPONENTIAL);
@@ -734,6 +747,38 @@ START_TEST(test_lineage_check_legit_forkserver) {
 END_TEST
 
 /* A shell loop running 5000 short commands one after the other. */
+/* A login shell runs "bash -c" (the same image), which starts 40 background subshell loops,
+ * each running short commands for a while: copies four deep and 80 live, but the copies fan
+ * out at only two depths and the deepest ones exec at once. Not a bomb. */
+START_TEST(test_lineage_check_legit_nested_shell_loops) {
+        struct lineage *l = table(8192);
+        pid_t job[40], sub[40], next = 2000;
+        usec_t t = 100 * SEC;
+
+        ck_assert_int_eq(lineage_seed(l, 300, 1, img("bash"), img("bash"), 0, 1), 0);
+        fork_ok(l, 300, 400, t);
+        lineage_exec(l, 400, img("bash"), img("bash"), true, t);
+        for (size_t i = 0; i < ELEMENTSOF(job); i++) {
+                t += 100;
+                job[i] = next++;
+                fork_ok(l, 400, job[i], t);
+                sub[i] = next++;
+                fork_ok(l, job[i], sub[i], t);
+        }
+        for (unsigned round = 0; round < 50; round++)
+                for (size_t i = 0; i < ELEMENTSOF(sub); i++) {
+                        pid_t c = next++;
+
+                        t += 50;
+                        fork_ok(l, sub[i], c, t);
+                        assert_quiet(l, (pid_t[]) { c, sub[i], job[i], 400 }, 4, t);
+                        lineage_exec(l, c, img("true"), img("true"), true, t);
+                        lineage_exit(l, c, c, t + 20);
+                }
+        lineage_free(l);
+}
+END_TEST
+
 START_TEST(test_lineage_check_legit_shell_loop) {
         struct lineage *l = table(1024);
         usec_t t = 10 * SEC;
@@ -844,6 +889,7 @@ static Suite *lineage_suite(void) {
         tcase_add_test(tc, test_lineage_check_legit_python_pool);
         tcase_add_test(tc, test_lineage_check_legit_forkserver);
         tcase_add_test(tc, test_lineage_check_legit_shell_loop);
+        tcase_add_test(tc, test_lineage_check_legit_nested_shell_loops);
         tcase_add_test(tc, test_lineage_check_legit_prefork);
         tcase_add_test(tc, test_lineage_check_legit_nested_subshells);
         tcase_add_test(tc, test_lineage_set_window_births);
