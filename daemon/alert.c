@@ -172,6 +172,17 @@ void alert_emit(const struct alert *a) {
         }
 }
 
+void alert_append_message(struct alert *a, const char *fmt, ...) {
+        size_t at = strnlen(a->message, sizeof(a->message));
+        va_list ap;
+
+        if (at + 1 >= sizeof(a->message))
+                return;
+        va_start(ap, fmt);
+        (void) vsnprintf(a->message + at, sizeof(a->message) - at, fmt, ap);
+        va_end(ap);
+}
+
 void alert_set_message(struct alert *a, const char *fmt, ...) {
         va_list ap;
 

@@ -60,3 +60,6 @@ void alert_format_line(const struct alert *a, uint64_t monotonic_usec, char *buf
 
 /* Formats a->message; a message longer than the field is cut, never split mid-record. */
 void alert_set_message(struct alert *a, const char *fmt, ...) _printf_(2, 3);
+
+/* Appends to a->message, so a long message is written as a few whole phrases. */
+void alert_append_message(struct alert *a, const char *fmt, ...) _printf_(2, 3);

@@ -51,7 +51,9 @@ static size_t stand_ins(struct manager *m, const struct finding *f, pid_t *buf, 
 
         if (f->from_lineage && m->lineage) {
                 pid_t got[16];
-                size_t k = MIN(lineage_members(m->lineage, f->root_pid, got, ELEMENTSOF(got)), ELEMENTSOF(got));
+                size_t k = lineage_members(m->lineage, f->root_pid, got, ELEMENTSOF(got));
+
+                k = MIN(k, ELEMENTSOF(got));
 
                 for (size_t i = 0; i < k && n < max; i++)
                         if (got[i] != f->root_pid)
@@ -172,7 +174,8 @@ static void incident_release(struct manager *m, struct incident *in) {
                     errno != ENOENT)
                         log_warning("Failed to remove incident cgroup '%s': %s, ignoring", in->path,
                                     strerror(errno));
-                if (in->pids_fd >= 0 && cgroup_join(m->layout.pids_v1_root, in->path, full, sizeof(full)) >= 0)
+                if (in->pids_fd >= 0 &&
+                    cgroup_join(m->layout.pids_v1_root, in->path, full, sizeof(full)) >= 0)
                         (void) rmdir(full);
         }
         if (in->dir_fd >= 0)
@@ -192,8 +195,10 @@ bool incident_covers(const struct manager *m, int watched, pid_t root, usec_t ro
         for (size_t i = 0; i < MAX_INCIDENTS; i++) {
                 const struct incident *in = &m->incidents[i];
 
-                if (in->state != INCIDENT_FREE && root > 0 && in->root_pid == root &&
-                    in->root_start == root_start && strcmp(in->source, path) == 0)
+                /* A killed lineage covers nothing: if its root shows up again, some of its
+                 * processes escaped the move, and they need an incident of their own. */
+                if (in->state != INCIDENT_FREE && in->state != INCIDENT_KILLED && root > 0 &&
+                    in->root_pid == root && in->root_start == root_start && strcmp(in->source, path) == 0)
                         return true;
         }
         return false;
@@ -246,6 +251,12 @@ static int kill_by_signals(struct manager *m, const struct watched *w) {
         return -EBUSY;
 }
 
+/* What an operator types to release or end a frozen cgroup, at the end of an action record. */
+static void append_thaw_hint(struct alert *a, const char *dir) {
+        alert_append_message(a, "; thaw: 'echo 0 > %s/cgroup.freeze'", dir);
+        alert_append_message(a, ", kill: 'echo 1 > %s/cgroup.kill'", dir);
+}
+
 static const char *result_of(int r) {
         return r < 0 ? "failed" : "done";
 }
@@ -275,25 +286,25 @@ static void contain_cgroup(struct manager *m, const struct finding *f, const str
                 }
                 in->state = INCIDENT_KILLED;
                 a.action = "kill";
-                alert_set_message(&a, "Killed cgroup '%s' (%s): %s bomb of %" PRIu64
-                                " tasks, root %d '%s'%s",
-                                w->path, x->unit[0] ? x->unit : "no unit", f->kind, f->tasks,
-                                (int) f->root_pid, x->command, r < 0 ? ": kill failed" : "");
+                alert_set_message(&a, "Killed cgroup '%s' (%s)", w->path, x->unit[0] ? x->unit : "no unit");
         } else {
                 r = cgroup_set_frozen(w->files.dir_fd, true);
                 in->state = INCIDENT_FROZEN;
                 if (p->action == ACTION_FREEZE_KILL)
                         in->kill_at = now_usec() + (usec_t) p->grace_sec * USEC_PER_SEC;
                 a.action = "freeze";
-                alert_set_message(&a, "Froze cgroup '%s' (%s): %s bomb of %" PRIu64
-                                " tasks, root %d '%s'; %s; thaw with 'echo 0 > %s/cgroup.freeze' or kill "
-                                "with 'echo 1 > %s/cgroup.kill'",
-                                w->path, x->unit[0] ? x->unit : "no unit", f->kind, f->tasks,
-                                (int) f->root_pid, x->command,
-                                p->action == ACTION_FREEZE_KILL ? "it will be killed after the grace period"
-                                                                : "it stays frozen until an operator acts",
-                                full, full);
+                alert_set_message(&a, "Froze cgroup '%s' (%s)", w->path, x->unit[0] ? x->unit : "no unit");
         }
+        alert_append_message(&a, ": %s bomb of %" PRIu64 " tasks, root %d '%s'", f->kind, f->tasks,
+                             (int) f->root_pid, x->command);
+        if (r < 0)
+                alert_append_message(&a, ": %s failed", a.action);
+        else if (p->action == ACTION_FREEZE_KILL)
+                alert_append_message(&a, "; it will be killed after the grace period");
+        else if (p->action == ACTION_FREEZE)
+                alert_append_message(&a, "; it stays frozen until an operator acts");
+        if (p->action != ACTION_KILL)
+                append_thaw_hint(&a, full);
         a.result = result_of(r);
         if (r < 0)
                 log_error_errno(r, "Failed to contain cgroup '%s': %s", w->path, strerror(-r));
@@ -414,7 +425,8 @@ static size_t move_other_lineages(struct manager *m, const struct policy *p, con
                 pid_t roots[16];
                 size_t n_roots = 0, got = 0;
 
-                for (ssize_t i = 0; i < MIN(n, (ssize_t) m->scratch_size) && n_roots < ELEMENTSOF(roots); i++) {
+                n = MIN(n, (ssize_t) m->scratch_size);
+                for (ssize_t i = 0; i < n && n_roots < ELEMENTSOF(roots); i++) {
                         struct lineage_verdict v;
                         bool known = false;
 
@@ -463,6 +475,39 @@ static void make_pids_twin(struct manager *m, struct incident *in, uint64_t limi
                 (void) snprintf(num, sizeof(num), "%" PRIu64, limit);
                 (void) fileio_write_at(in->pids_fd, "pids.max", num);
         }
+}
+
+/* Processes still in the frozen source cgroup whose fork events were not read yet when the
+ * members were listed: a child of a member, or of a process already moved, is one too. */
+static size_t move_stragglers(struct manager *m, const struct finding *f, const struct watched *w,
+                              const struct incident *in) {
+        size_t moved = 0;
+
+        if (!m->lineage || f->root_pid <= 0)
+                return 0;
+        for (unsigned round = 0; round < 8; round++) {
+                ssize_t n = cgroup_read_procs(&w->files, m->pids, m->scratch_size);
+                size_t k = 0, got;
+
+                if (n <= 0)
+                        break;
+                for (ssize_t i = 0; i < MIN(n, (ssize_t) m->scratch_size); i++) {
+                        struct proc_stat st;
+                        pid_t pid = m->pids[i];
+
+                        if (proc_read_stat(m->proc_fd, pid, &st) < 0)
+                                continue;
+                        if (lineage_is_member(m->lineage, f->root_pid, pid) ||
+                            lineage_is_member(m->lineage, f->root_pid, st.ppid) ||
+                            in_cgroup(m, st.ppid, in->path))
+                                m->pids[k++] = pid;
+                }
+                got = move_members(m, k, w->path, in);
+                moved += got;
+                if (got == 0)
+                        break;
+        }
+        return moved;
 }
 
 static int make_incident_cgroup(struct manager *m, struct incident *in, uint64_t limit) {
@@ -534,8 +579,10 @@ static void contain_lineage(struct manager *m, const struct finding *f, const st
                         if (got == 0)
                                 break;
                 }
-                if (f->from_lineage)
+                if (f->from_lineage) {
                         moved += move_other_lineages(m, p, w, in);
+                        moved += move_stragglers(m, f, w, in);
+                }
                 if (!was_frozen)
                         (void) cgroup_set_frozen(w->files.dir_fd, false);
 
@@ -560,23 +607,20 @@ static void contain_lineage(struct manager *m, const struct finding *f, const st
         a.result = result_of(r);
         a.incident_cgroup = in->path;
         (void) cgroup_join(m->layout.v2_root, in->path, full, sizeof(full));
+        alert_set_message(&a, "%s the lineage of %d '%s' in cgroup '%s' (%s)",
+                          p->action == ACTION_KILL ? "Killed" : signals ? "Stopped" : "Froze",
+                          (int) f->root_pid, x->command, w->path, x->unit[0] ? x->unit : "no unit");
         if (signals)
-                alert_set_message(&a, "%s the lineage of %d '%s' in cgroup '%s' (%s) by signals: %s bomb, %zu "
-                                "processes",
-                                p->action == ACTION_KILL ? "Killed" : "Stopped", (int) f->root_pid,
-                                x->command, w->path, x->unit[0] ? x->unit : "no unit", f->kind, moved);
+                alert_append_message(&a, " by signals: %s bomb, %zu processes", f->kind, moved);
         else
-                alert_set_message(&a, "%s the lineage of %d '%s' from cgroup '%s' (%s): %s bomb, %zu processes "
-                                "moved to '%s' in %" PRIu64 " ms%s; thaw with 'echo 0 > %s/cgroup.freeze', kill with "
-                                "'echo 1 > %s/cgroup.kill'",
-                                p->action == ACTION_KILL ? "Killed" : "Froze", (int) f->root_pid, x->command,
-                                w->path, x->unit[0] ? x->unit : "no unit", f->kind, moved, in->path,
-                                (now_usec() - t0) / USEC_PER_MSEC,
-                                p->action == ACTION_KILL ? ""
-                                : p->action == ACTION_FREEZE_KILL
-                                        ? "; it will be killed after the grace period"
-                                        : "; it stays frozen until an operator acts",
-                                full, full);
+                alert_append_message(&a, ": %s bomb, %zu processes moved to '%s' in %" PRIu64 " ms", f->kind,
+                                     moved, in->path, (now_usec() - t0) / USEC_PER_MSEC);
+        if (p->action == ACTION_FREEZE_KILL)
+                alert_append_message(&a, "; it will be killed after the grace period");
+        else if (p->action == ACTION_FREEZE)
+                alert_append_message(&a, "; it stays frozen until an operator acts");
+        if (!signals && p->action != ACTION_KILL)
+                append_thaw_hint(&a, full);
         alert_emit(&a);
         log_debug("Lineage move of %zu processes took %zu rounds", moved, rounds + 1);
 }
@@ -589,12 +633,14 @@ static void alert_detected(struct manager *m, const struct finding *f, const str
         a.priority = LOG_WARNING;
         a.action = action_to_string(p->action);
         a.scope = scope_to_string(scope);
-        alert_set_message(&a, "Fork bomb (%s) in cgroup '%s' (%s), user %s: %" PRIu64 " tasks, %.0f new tasks/s, "
-                        "%u generations, root %d '%s'; policy: %s, scope %s%s",
-                        f->kind, w->path, x->unit[0] ? x->unit : "no unit", x->user[0] ? x->user : "unknown",
-                        f->tasks, f->growth_per_sec, f->generations, (int) f->root_pid, x->command,
-                        action_to_string(p->action), scope_to_string(scope),
-                        m->config.dry_run ? " (dry run: nothing will be done)" : "");
+        alert_set_message(&a, "Fork bomb (%s) in cgroup '%s' (%s), user %s", f->kind, w->path,
+                          x->unit[0] ? x->unit : "no unit", x->user[0] ? x->user : "unknown");
+        alert_append_message(&a, ": %" PRIu64 " tasks, %.0f new tasks/s, %u generations, root %d '%s'",
+                             f->tasks, f->growth_per_sec, f->generations, (int) f->root_pid, x->command);
+        alert_append_message(&a, "; policy: %s, scope %s", action_to_string(p->action),
+                             scope_to_string(scope));
+        if (m->config.dry_run)
+                alert_append_message(&a, " (dry run: nothing will be done)");
         alert_emit(&a);
 }
 
@@ -618,8 +664,8 @@ void contain(struct manager *m, const struct finding *f) {
 
         slot = incident_alloc(m);
         if (slot < 0) {
-                log_error("%d incidents are open already: cannot act on cgroup '%s', ignoring", MAX_INCIDENTS,
-                          w->path);
+                log_error("%d incidents are open already: cannot act on cgroup '%s', ignoring",
+                          MAX_INCIDENTS, w->path);
                 return;
         }
         m->incidents[slot].root_pid = f->root_pid;

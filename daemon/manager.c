@@ -105,6 +105,7 @@ static int watched_add(struct manager *m, const char *path, int parent) {
         if (cgroup_join(m->layout.v2_root, path, full, sizeof(full)) >= 0)
                 w->wd = inotify_add_watch(m->inotify_fd, full, IN_CREATE | IN_DELETE | IN_ONLYDIR);
 
+        log_debug("Following cgroup '%s'%s", path, w->files.current_fd >= 0 ? "" : " (no pids files yet)");
         m->cgroups[m->n_cgroups++] = TAKE_PTR(w);
         return (int) m->n_cgroups - 1;
 }
@@ -383,11 +384,12 @@ static void alert_refused(struct manager *m, struct watched *w, usec_t now) {
         };
 
         cgroup_unit_from_path(w->path, unit, sizeof(unit));
-        alert_set_message(&a, "Forks refused in cgroup '%s'%s%s%s: %" PRIu64 " refused at its limit of %" PRIu64
-                        " tasks since the last report (the kernel logs this as 'fork rejected by pids "
-                        "controller')",
-                        w->path, unit[0] ? " (" : "", unit, unit[0] ? ")" : "", a.refused,
-                        a.pids_max);
+        alert_set_message(&a, "Forks refused in cgroup '%s'%s%s%s", w->path, unit[0] ? " (" : "", unit,
+                          unit[0] ? ")" : "");
+        alert_append_message(&a, ": %" PRIu64 " refused at its limit of %" PRIu64 " tasks", a.refused,
+                             a.pids_max);
+        alert_append_message(&a, " since the last report");
+        alert_append_message(&a, " (the kernel logs this as 'fork rejected by pids controller')");
         alert_emit(&a);
         w->refused_alerted = w->counters.refused;
         w->refused_alert_at = now;
@@ -430,7 +432,7 @@ static void read_all(struct manager *m, usec_t now) {
                 if (w->parent >= 0) {
                         struct watched *p = m->cgroups[w->parent];
 
-                        p->own_tasks = p->own_tasks >= w->counters.tasks ? p->own_tasks - w->counters.tasks : 0;
+                        p->own_tasks -= MIN(p->own_tasks, w->counters.tasks);
                 }
         }
 }
@@ -674,7 +676,8 @@ int manager_reload(struct manager *m) {
         r = config_load(m->config_path, &c, err, sizeof(err));
         if (r < 0) {
                 log_error("Reload failed: %s; keeping the previous configuration", err);
-                (void) sd_notify(0, "READY=1\nSTATUS=Reload failed, running with the previous configuration");
+                (void) sd_notify(0, "READY=1\n"
+                                    "STATUS=Reload failed, running with the previous configuration");
                 return r;
         }
         if (c.max_cgroups != m->config.max_cgroups || c.max_processes != m->config.max_processes)
