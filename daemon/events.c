@@ -155,25 +155,6 @@ struct identity {
         bool bare;       /* comm is argv[0]'s base name: the interpreter runs itself */
 };
 
-/* Writes "PID/name" into buf: called twice per exec, where snprintf's cost showed in profiles. */
-static void proc_path(char *buf, size_t size, pid_t pid, const char *name) {
-        char digits[16];
-        size_t n = 0, at = 0;
-        unsigned v = (unsigned) pid;
-
-        do {
-                digits[n++] = (char) ('0' + v % 10);
-                v /= 10;
-        } while (v > 0 && n < sizeof(digits));
-        while (n > 0 && at + 1 < size)
-                buf[at++] = digits[--n];
-        if (at + 1 < size)
-                buf[at++] = '/';
-        for (; *name && at + 1 < size; name++)
-                buf[at++] = *name;
-        buf[at] = '\0';
-}
-
 /* What a process runs, from two small procfs reads (comm and the head of cmdline). A script
  * started through "#!" has its own name as comm and the interpreter as argv[0]. Zeros when the
  * process is gone. */
@@ -183,14 +164,16 @@ static void identity_of(struct manager *m, pid_t pid, struct identity *ret) {
         ssize_t n;
 
         *ret = (struct identity) {};
-        proc_path(path, sizeof(path), pid, "comm");
+        if (proc_path(path, sizeof(path), pid, "comm") < 0)
+                return;
         n = fileio_read_at(m->proc_fd, path, comm, sizeof(comm));
         if (n <= 0)
                 return;
         comm[strcspn(comm, "\n")] = '\0';
         ret->image = lineage_image_of(comm);
 
-        proc_path(path, sizeof(path), pid, "cmdline");
+        if (proc_path(path, sizeof(path), pid, "cmdline") < 0)
+                return;
         n = fileio_read_at(m->proc_fd, path, cmd, sizeof(cmd));
         if (n <= 0 || cmd[0] == '\0')
                 return;
@@ -199,6 +182,96 @@ static void identity_of(struct manager *m, pid_t pid, struct identity *ret) {
         ret->interp = lineage_image_of(base);
         /* comm holds at most 15 bytes of the name. */
         ret->bare = comm[0] != '\0' && strncmp(base, comm, strlen(comm)) == 0;
+}
+
+/*
+ * Exec events wait here before their process is looked up in /proc. Reading comm and cmdline
+ * costs two procfs lookups and half of the daemon's time under a churn of short processes,
+ * most of which never fork: their identity matters to nobody. A process is looked up when it
+ * first forks, when it has lived PENDING_USEC (so a long-lived child such as an innocent
+ * 'sleep' stops counting as a copy of its shell), or before any containment.
+ */
+#define PENDING_USEC (50 * USEC_PER_MSEC)
+
+static size_t pending_slot(pid_t pid) {
+        return ((uint32_t) pid * 2654435761U) & (PENDING_SIZE - 1);
+}
+
+/* Removes pid; returns true and its exec time when it was waiting. */
+static bool pending_take(struct manager *m, pid_t pid, usec_t *ret_at) {
+        size_t i = pending_slot(pid);
+
+        for (size_t probes = 0; probes < PENDING_SIZE && m->pending[i].pid != 0; probes++) {
+                if (m->pending[i].pid == pid) {
+                        size_t hole = i;
+
+                        if (ret_at)
+                                *ret_at = m->pending[i].at;
+                        m->pending[i].pid = 0;
+                        m->n_pending--;
+                        /* Backward-shift deletion keeps every probe chain unbroken. */
+                        for (size_t j = (i + 1) & (PENDING_SIZE - 1); m->pending[j].pid != 0;
+                             j = (j + 1) & (PENDING_SIZE - 1)) {
+                                size_t home = pending_slot(m->pending[j].pid);
+
+                                if (((j - home) & (PENDING_SIZE - 1)) >= ((j - hole) & (PENDING_SIZE - 1))) {
+                                        m->pending[hole] = m->pending[j];
+                                        m->pending[j].pid = 0;
+                                        hole = j;
+                                }
+                        }
+                        return true;
+                }
+                i = (i + 1) & (PENDING_SIZE - 1);
+        }
+        return false;
+}
+
+static void identity_apply(struct manager *m, pid_t pid, usec_t at) {
+        struct identity id;
+
+        identity_of(m, pid, &id);
+        lineage_exec(m->lineage, pid, id.image, id.interp, id.bare, at);
+}
+
+static void pending_resolve(struct manager *m, pid_t pid) {
+        usec_t at;
+
+        if (m->n_pending > 0 && pending_take(m, pid, &at))
+                identity_apply(m, pid, at);
+}
+
+static void pending_add(struct manager *m, pid_t pid, usec_t at) {
+        size_t i = pending_slot(pid);
+
+        /* A full table would make probes long: look this one up at once instead. */
+        if (m->n_pending >= PENDING_SIZE / 2) {
+                (void) pending_take(m, pid, NULL);
+                identity_apply(m, pid, at);
+                return;
+        }
+        while (m->pending[i].pid != 0 && m->pending[i].pid != pid)
+                i = (i + 1) & (PENDING_SIZE - 1);
+        if (m->pending[i].pid == 0)
+                m->n_pending++;
+        m->pending[i] = (struct pending_exec) { .pid = pid, .at = at };
+}
+
+/* Looks up every waiting process older than max_age_usec (0: all). */
+static void pending_flush(struct manager *m, usec_t now, usec_t max_age_usec) {
+        size_t i = 0;
+
+        while (i < PENDING_SIZE && m->n_pending > 0) {
+                struct pending_exec p = m->pending[i];
+
+                if (p.pid == 0 || now - p.at < max_age_usec) {
+                        i++;
+                        continue;
+                }
+                /* Stay on this slot: the backward shift may have moved another entry here. */
+                (void) pending_take(m, p.pid, NULL);
+                identity_apply(m, p.pid, p.at);
+        }
 }
 
 /* Copies forking copies three generations deep: not yet a bomb, but while any lineage looks
@@ -223,18 +296,20 @@ static pid_t handle(struct manager *m, const struct procev *e, const struct line
 
         switch (e->type) {
         case PROCEV_FORK:
+                /* A process that execed and now forks: what it runs decides its children's
+                 * lineage, so it is looked up now, before the fork is recorded. */
+                if (e->pid == e->tgid)
+                        pending_resolve(m, e->parent_tgid);
                 if (lineage_fork(m->lineage, e->parent_tgid, e->pid, e->tgid, now) < 0)
                         return 0;
                 judged = e->tgid;
                 break;
-        case PROCEV_EXEC: {
-                struct identity id;
-
-                identity_of(m, e->tgid, &id);
-                lineage_exec(m->lineage, e->tgid, id.image, id.interp, id.bare, now);
+        case PROCEV_EXEC:
+                pending_add(m, e->tgid, now);
                 return 0;
-        }
         case PROCEV_EXIT:
+                if (e->pid == e->tgid)
+                        (void) pending_take(m, e->pid, NULL);
                 lineage_exit(m->lineage, e->pid, e->tgid, now);
                 return 0;
         default:
@@ -363,6 +438,7 @@ int events_drain(struct manager *m) {
         if (m->netlink_fd < 0)
                 return 0;
         m->containing = true;
+        pending_flush(m, now_usec(), 0);
         do {
                 r = read_batch(m, EVENTS_ROUNDS);
                 if (r == -ENOBUFS)
@@ -370,6 +446,7 @@ int events_drain(struct manager *m) {
                 else if (r > 0)
                         total += r;
         } while (r > 0 || r == -ENOBUFS);
+        pending_flush(m, now_usec(), 0);
         m->containing = false;
         return total;
 }
@@ -423,6 +500,9 @@ int events_resync(struct manager *m) {
 
         qsort(seeds, n, sizeof(*seeds), cmp_start);
         lineage_reset(m->lineage);
+        /* The seeds carry what every process runs now: nothing waits for a lookup. */
+        memset(m->pending, 0, sizeof(m->pending));
+        m->n_pending = 0;
         for (size_t i = 0; i < n; i++)
                 (void) lineage_seed(m->lineage, seeds[i].pid, seeds[i].ppid, seeds[i].image,
                                     seeds[i].interp, seeds[i].start, seeds[i].threads);
@@ -481,6 +561,7 @@ void events_close(struct manager *m) {
 void events_tick(struct manager *m, usec_t now) {
         if (m->netlink_fd < 0)
                 return;
+        pending_flush(m, now, PENDING_USEC);
         /* Health: cgroups change but no fork event arrived for 10 s: the source went quiet.
          * Reported once until events come back. */
         if (now - m->last_event_at > 10 * USEC_PER_SEC && m->tasks_changed_at > m->last_event_at &&

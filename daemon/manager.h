@@ -80,6 +80,14 @@ struct finding {
         size_t snapshot_n;
 };
 
+#define PENDING_SIZE 4096
+
+/* An exec whose process has not been looked up in /proc yet (see events.c). */
+struct pending_exec {
+        pid_t pid; /* 0: free slot */
+        usec_t at;
+};
+
 /* One process read from /proc for a resync of the lineage table. */
 struct seed {
         pid_t pid;
@@ -122,6 +130,8 @@ struct manager {
         bool resync_pending;
         usec_t resynced_at;
         struct seed *seeds; /* resync buffer, max_processes entries */
+        struct pending_exec pending[PENDING_SIZE];
+        size_t n_pending;
         bool containing; /* a lineage move is draining events: no new verdicts */
         uint64_t events_total;
         uint64_t events_dropped;

@@ -50,6 +50,7 @@
 #define NONE UINT32_MAX
 #define CLIMB_MAX 256
 #define DEFAULT_WINDOW_USEC USEC_PER_SEC
+#define DEAD_KEEP 1024
 #define LEVELS 16
 #define BURST_QUIET_USEC (2 * USEC_PER_SEC)
 #define OLD_TOP_USEC (10 * USEC_PER_SEC)
@@ -108,6 +109,7 @@ struct lineage {
         size_t index_mask;
         unsigned index_shift;
         uint32_t fifo_head, fifo_tail;
+        uint32_t fifo_len;
         size_t live, kept;
         uint64_t dropped;
         usec_t window_usec;
@@ -246,6 +248,7 @@ static void fifo_push(struct lineage *l, struct entry *e) {
         else
                 l->entries[l->fifo_tail].next = i;
         l->fifo_tail = i;
+        l->fifo_len++;
 }
 
 /* Turns an exited record whose last reference went away into a DEAD one. */
@@ -299,16 +302,21 @@ static int entry_alloc(struct lineage *l, pid_t pid, struct entry **ret) {
                 index_remove(l, old);
         }
 
-        if (l->fresh < l->capacity)
-                e = &l->entries[l->fresh++];
-        else if (l->fifo_head != NONE) {
+        /* Dead records are recycled oldest first once DEAD_KEEP of them wait, so recent parent
+         * links survive, while the table only touches (and, locked in memory, keeps resident)
+         * about as many slots as processes live at once: a churn of short processes would
+         * otherwise walk through the whole table. */
+        if (l->fifo_head != NONE && (l->fifo_len > DEAD_KEEP || l->fresh >= l->capacity)) {
                 e = &l->entries[l->fifo_head];
                 l->fifo_head = e->next;
+                l->fifo_len--;
                 if (l->fifo_head == NONE)
                         l->fifo_tail = NONE;
                 if (e->hashed)
                         index_remove(l, e);
-        } else {
+        } else if (l->fresh < l->capacity)
+                e = &l->entries[l->fresh++];
+        else {
                 l->dropped++;
                 return -ENOSPC;
         }
@@ -401,6 +409,7 @@ int lineage_new(size_t capacity, struct lineage **ret) {
         l->index_shift = 32 - bits;
         l->window_usec = DEFAULT_WINDOW_USEC;
         l->fifo_head = l->fifo_tail = NONE;
+        l->fifo_len = 0;
 
         *ret = TAKE_PTR(l);
         return 0;
@@ -421,6 +430,7 @@ void lineage_reset(struct lineage *l) {
         memset(l->index, 0, (l->index_mask + 1) * sizeof(uint32_t));
         l->fresh = 0;
         l->fifo_head = l->fifo_tail = NONE;
+        l->fifo_len = 0;
         l->live = l->kept = 0;
 }
 

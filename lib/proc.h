@@ -19,6 +19,10 @@ struct proc_stat {
         unsigned num_threads;     /* field 20 */
 };
 
+/* Writes "PID/file" (a path relative to the /proc root) into buf. Returns 0, or -EINVAL for a
+ * pid <= 0 or a buffer too small. */
+int proc_path(char *buf, size_t size, pid_t pid, const char *file);
+
 /* Parses one /proc/PID/stat line. The command name may contain spaces, parentheses and
  * newlines ("a) R (b"): it runs to the last ')' of the buffer. Returns 0, or -EINVAL when a
  * field is missing or malformed. */

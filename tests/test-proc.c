@@ -35,6 +35,20 @@ static int open_fixtures(void) {
         return fd;
 }
 
+START_TEST(test_proc_path_values) {
+        char buf[16];
+
+        ck_assert_int_eq(proc_path(buf, sizeof(buf), 1, "stat"), 0);
+        ck_assert_str_eq(buf, "1/stat");
+        ck_assert_int_eq(proc_path(buf, sizeof(buf), 4194304, "cmdline"), 0);
+        ck_assert_str_eq(buf, "4194304/cmdline");
+        ck_assert_int_eq(proc_path(buf, 15, 4194304, "cmdline"), -EINVAL);
+        ck_assert_int_eq(proc_path(buf, sizeof(buf), 0, "stat"), -EINVAL);
+        ck_assert_int_eq(proc_path(buf, sizeof(buf), -5, "stat"), -EINVAL);
+        ck_assert_int_eq(proc_path(buf, 0, 5, "stat"), -EINVAL);
+}
+END_TEST
+
 START_TEST(test_proc_parse_stat_plain) {
         struct proc_stat st;
         char line[1024];
@@ -437,6 +451,7 @@ static Suite *proc_suite(void) {
         Suite *s = suite_create("proc");
         TCase *tc = tcase_create("core");
 
+        tcase_add_test(tc, test_proc_path_values);
         tcase_add_test(tc, test_proc_parse_stat_plain);
         tcase_add_loop_test(tc, test_proc_parse_stat_hostile_names, 0, (int) ELEMENTSOF(hostile_names));
         tcase_add_test(tc, test_proc_parse_stat_long_comm);
