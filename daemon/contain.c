@@ -414,7 +414,7 @@ static size_t signal_lineage(struct manager *m, const struct finding *f, const s
  * so each half is a lineage of its own. The shared cgroup is frozen now: judge what is left in
  * it and take every other exponential lineage into the same incident. */
 static size_t move_other_lineages(struct manager *m, const struct policy *p, const struct watched *w,
-                                  const struct incident *in) {
+                                  const struct incident *in, pid_t root) {
         struct lineage_params lp = events_params_for(p);
         size_t moved = 0;
 
@@ -431,10 +431,11 @@ static size_t move_other_lineages(struct manager *m, const struct policy *p, con
                         bool known = false;
 
                         /* Another bomb lineage, not one innocent copy of the same top: it must
-                         * hold a share of the growth itself. */
+                         * hold a share of the growth itself, and must not hold the lineage just
+                         * taken (that is the shell the bomb was started from). */
                         if (!lineage_check(m->lineage, m->pids[i], &lp, now_usec(), &v) ||
                             v.kind != LINEAGE_EXPONENTIAL || v.members < MAX(2u, p->min_tasks / 4) ||
-                            v.births == 0)
+                            v.births == 0 || lineage_is_member(m->lineage, v.root_pid, root))
                                 continue;
                         for (size_t k = 0; k < n_roots; k++)
                                 known = known || roots[k] == v.root_pid;
@@ -580,7 +581,7 @@ static void contain_lineage(struct manager *m, const struct finding *f, const st
                                 break;
                 }
                 if (f->from_lineage) {
-                        moved += move_other_lineages(m, p, w, in);
+                        moved += move_other_lineages(m, p, w, in, f->root_pid);
                         moved += move_stragglers(m, f, w, in);
                 }
                 if (!was_frozen)
