@@ -417,8 +417,12 @@ static size_t move_other_lineages(struct manager *m, const struct policy *p, con
                                   const struct incident *in, pid_t root) {
         struct lineage_params lp = events_params_for(p);
         size_t moved = 0;
+        pid_t parent;
 
         if (!m->lineage)
+                return 0;
+        parent = lineage_parent_of(m->lineage, root);
+        if (parent <= 0)
                 return 0;
         for (unsigned round = 0; round < 8; round++) {
                 ssize_t n = cgroup_read_procs(&w->files, m->pids, m->scratch_size);
@@ -430,12 +434,13 @@ static size_t move_other_lineages(struct manager *m, const struct policy *p, con
                         struct lineage_verdict v;
                         bool known = false;
 
-                        /* Another bomb lineage, not one innocent copy of the same top: it must
-                         * hold a share of the growth itself, and must not hold the lineage just
-                         * taken (that is the shell the bomb was started from). */
+                        /* Another half of the same bomb: a sibling of its root (forked by the same
+                         * process, as recorded at fork time), holding a share of the growth itself.
+                         * Never the shell the bomb was started from, nor one of its other jobs. */
                         if (!lineage_check(m->lineage, m->pids[i], &lp, now_usec(), &v) ||
                             v.kind != LINEAGE_EXPONENTIAL || v.members < MAX(2u, p->min_tasks / 4) ||
-                            v.births == 0 || lineage_is_member(m->lineage, v.root_pid, root))
+                            v.births == 0 || v.root_pid == root ||
+                            lineage_parent_of(m->lineage, v.root_pid) != parent)
                                 continue;
                         for (size_t k = 0; k < n_roots; k++)
                                 known = known || roots[k] == v.root_pid;
@@ -532,11 +537,12 @@ static int make_incident_cgroup(struct manager *m, struct incident *in, uint64_t
         return 0;
 }
 
+/* froze: contain() froze the source cgroup for this move; it is thawed here when done. */
 static void contain_lineage(struct manager *m, const struct finding *f, const struct policy *p,
-                            const struct facts *x, int slot) {
+                            const struct facts *x, int slot, bool froze) {
         struct watched *w = m->cgroups[f->source];
         struct incident *in = &m->incidents[slot];
-        bool was_frozen = false, fresh = false, signals = false;
+        bool fresh = false, signals = false;
         size_t moved = 0, rounds = 0;
         char full[CGROUP_PATH_MAX];
         usec_t t0 = now_usec();
@@ -563,8 +569,7 @@ static void contain_lineage(struct manager *m, const struct finding *f, const st
                 /* A running bomb outruns any move (FACTS.md): freeze the shared cgroup, move the
                  * frozen lineage into the frozen incident cgroup, then thaw the shared cgroup. The
                  * innocents sharing it are paused for that moment only. */
-                (void) cgroup_read_freeze(w->files.dir_fd, &was_frozen);
-                if (!was_frozen && cgroup_set_frozen(w->files.dir_fd, true) >= 0) {
+                if (froze) {
                         bool done = wait_frozen(w->files.dir_fd, 100);
 
                         log_debug("Froze '%s' for the move: %s after %" PRIu64 " ms", w->path,
@@ -584,7 +589,7 @@ static void contain_lineage(struct manager *m, const struct finding *f, const st
                         moved += move_other_lineages(m, p, w, in, f->root_pid);
                         moved += move_stragglers(m, f, w, in);
                 }
-                if (!was_frozen)
+                if (froze)
                         (void) cgroup_set_frozen(w->files.dir_fd, false);
 
                 if (p->action == ACTION_KILL) {
@@ -597,6 +602,8 @@ static void contain_lineage(struct manager *m, const struct finding *f, const st
                 }
         } else {
                 moved = signal_lineage(m, f, w, p->action == ACTION_KILL ? SIGKILL : SIGSTOP);
+                if (froze)
+                        (void) cgroup_set_frozen(w->files.dir_fd, false);
                 in->state = p->action == ACTION_KILL ? INCIDENT_KILLED : INCIDENT_FROZEN;
                 if (p->action == ACTION_FREEZE_KILL)
                         in->kill_at = now_usec() + (usec_t) p->grace_sec * USEC_PER_SEC;
@@ -647,6 +654,7 @@ static void alert_detected(struct manager *m, const struct finding *f, const str
 
 void contain(struct manager *m, const struct finding *f) {
         struct watched *w = m->cgroups[f->source];
+        bool acting, was_frozen = false, froze = false;
         const struct policy *p;
         struct facts x;
         enum scope scope;
@@ -660,10 +668,17 @@ void contain(struct manager *m, const struct finding *f) {
         /* Lineage scope needs a root; a capped cgroup without a visible tree is contained whole. */
         if (scope == SCOPE_LINEAGE && f->root_pid <= 0)
                 scope = SCOPE_CGROUP;
+
+        /* Freeze first, describe afterwards: a C bomb grows from 25 to 600 tasks in the few
+         * milliseconds that reading /proc, writing the alert and making the incident cgroup take.
+         * Either scope starts from a frozen cgroup; a lineage move thaws it when done. */
+        slot = incident_alloc(m);
+        acting = slot >= 0 && !m->config.dry_run && p->action != ACTION_LOG;
+        if (acting && cgroup_read_freeze(w->files.dir_fd, &was_frozen) >= 0 && !was_frozen)
+                froze = cgroup_set_frozen(w->files.dir_fd, true) >= 0;
+
         gather_facts(m, f, w->path, &x);
         alert_detected(m, f, &x, p, scope);
-
-        slot = incident_alloc(m);
         if (slot < 0) {
                 log_error("%d incidents are open already: cannot act on cgroup '%s', ignoring",
                           MAX_INCIDENTS, w->path);
@@ -695,7 +710,7 @@ void contain(struct manager *m, const struct finding *f) {
         }
 
         if (scope == SCOPE_LINEAGE)
-                contain_lineage(m, f, p, &x, slot);
+                contain_lineage(m, f, p, &x, slot, froze);
         else
                 contain_cgroup(m, f, p, &x, slot);
 }

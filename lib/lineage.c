@@ -780,6 +780,15 @@ bool lineage_is_member(struct lineage *l, pid_t root_pid, pid_t pid) {
         return r && e && is_member(l, r, e);
 }
 
+pid_t lineage_parent_of(const struct lineage *l, pid_t pid) {
+        const struct entry *e;
+
+        assert(l);
+
+        e = pid > 0 ? lookup(l, pid) : NULL;
+        return e ? e->ppid : 0;
+}
+
 void lineage_get_stats(const struct lineage *l, struct lineage_stats *ret) {
         assert(l);
         assert(ret);

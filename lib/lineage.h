@@ -121,6 +121,10 @@ size_t lineage_members(struct lineage *l, pid_t root_pid, pid_t *buf, size_t n);
 /* True when pid is a live member of the lineage rooted at root_pid. */
 bool lineage_is_member(struct lineage *l, pid_t root_pid, pid_t pid);
 
+/* The process that forked pid, as recorded at fork time (it survives re-parenting), for a live
+ * or kept record; 0 when unknown. */
+pid_t lineage_parent_of(const struct lineage *l, pid_t pid);
+
 struct lineage_stats {
         size_t capacity;
         size_t used;      /* entries in use, live processes and kept tops */

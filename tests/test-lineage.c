@@ -779,6 +779,22 @@ START_TEST(test_lineage_check_legit_nested_shell_loops) {
 }
 END_TEST
 
+/* The recorded parent outlives the parent's exit, as re-parenting would hide it. */
+START_TEST(test_lineage_parent_of_after_exit) {
+        struct lineage *l = table(64);
+
+        ck_assert_int_eq(lineage_seed(l, 10, 1, img("bash"), 0, 0, 1), 0);
+        fork_ok(l, 10, 20, SEC);
+        fork_ok(l, 20, 30, SEC);
+        lineage_exit(l, 20, 20, SEC + 1);
+        ck_assert_int_eq(lineage_parent_of(l, 30), 20);
+        ck_assert_int_eq(lineage_parent_of(l, 20), 10);
+        ck_assert_int_eq(lineage_parent_of(l, 99), 0);
+        ck_assert_int_eq(lineage_parent_of(l, 0), 0);
+        lineage_free(l);
+}
+END_TEST
+
 START_TEST(test_lineage_check_legit_shell_loop) {
         struct lineage *l = table(1024);
         usec_t t = 10 * SEC;
@@ -889,6 +905,7 @@ static Suite *lineage_suite(void) {
         tcase_add_test(tc, test_lineage_check_legit_python_pool);
         tcase_add_test(tc, test_lineage_check_legit_forkserver);
         tcase_add_test(tc, test_lineage_check_legit_shell_loop);
+        tcase_add_test(tc, test_lineage_parent_of_after_exit);
         tcase_add_test(tc, test_lineage_check_legit_nested_shell_loops);
         tcase_add_test(tc, test_lineage_check_legit_prefork);
         tcase_add_test(tc, test_lineage_check_legit_nested_subshells);
