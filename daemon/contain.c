@@ -17,14 +17,6 @@
 
 #define MOVE_ROUNDS 64
 
-struct facts {
-        char unit[256];
-        char user[64];
-        uid_t uid;
-        bool have_uid;
-        char command[ROOT_COMMAND_MAX];
-};
-
 /* The user name from /etc/passwd, read directly: NSS could reach a network service, and this
  * runs while the machine is starved. Unknown uids are written as numbers. */
 static void user_name(uid_t uid, char *buf, size_t size) {
@@ -688,8 +680,13 @@ void contain(struct manager *m, const struct finding *f) {
         m->incidents[slot].root_start = f->root_start;
         m->incidents[slot].kind = f->kind;
         m->incidents[slot].action = p->action;
+        m->incidents[slot].facts = x;
+        m->incidents[slot].tasks = f->tasks;
+        m->incidents[slot].pids_max = manager_effective_max(m, w);
+        m->incidents[slot].refused = f->refused;
+        m->incidents[slot].growth_per_sec = f->growth_per_sec;
+        m->incidents[slot].generations = f->generations;
         (void) snprintf(m->incidents[slot].source, sizeof(m->incidents[slot].source), "%s", w->path);
-        (void) snprintf(m->incidents[slot].root_command, ROOT_COMMAND_MAX, "%s", x.command);
 
         if (m->config.dry_run || p->action == ACTION_LOG) {
                 struct alert a = alert_base(m, ALERT_ACTION, f, w->path, &x);
@@ -721,20 +718,28 @@ static void incident_kill_now(struct manager *m, struct incident *in) {
                 .priority = LOG_NOTICE,
                 .kind = in->kind,
                 .cgroup = in->source,
+                .unit = in->facts.unit,
+                .user = in->facts.user,
+                .uid = in->facts.uid,
+                .have_uid = in->facts.have_uid,
                 .action = "kill",
                 .scope = scope_to_string(in->scope),
                 .incident_cgroup = in->owned ? in->path : NULL,
                 .root_pid = in->root_pid,
-                .root_command = in->root_command,
-                .pids_max = PIDS_MAX_UNLIMITED,
+                .root_command = in->facts.command,
+                .tasks = in->tasks,
+                .pids_max = in->pids_max,
+                .refused = in->refused,
+                .growth_per_sec = in->growth_per_sec,
+                .generations = in->generations,
                 .dry_run = m->config.dry_run,
         };
         int r = in->dir_fd >= 0 ? cgroup_kill(in->dir_fd) : -EBADF;
 
         a.result = result_of(r);
         alert_set_message(&a, "Grace period over: killed '%s' (%s bomb, root %d '%s')%s",
-                        in->path[0] ? in->path : in->source, in->kind, (int) in->root_pid, in->root_command,
-                        r < 0 ? ": kill failed" : "");
+                          in->path[0] ? in->path : in->source, in->kind, (int) in->root_pid,
+                          in->facts.command, r < 0 ? ": kill failed" : "");
         alert_emit(&a);
         in->state = INCIDENT_KILLED;
         in->started_at = now_usec();

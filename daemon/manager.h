@@ -39,6 +39,15 @@ struct watched {
         usec_t pids_retry_at; /* last look for pids files that were missing */
 };
 
+/* What an alert says about the cgroup and the root of a bomb, gathered once. */
+struct facts {
+        char unit[256];
+        char user[64];
+        uid_t uid;
+        bool have_uid;
+        char command[ROOT_COMMAND_MAX];
+};
+
 enum incident_state {
         INCIDENT_FREE,
         INCIDENT_FROZEN,  /* frozen, waiting for grace or an operator */
@@ -60,8 +69,14 @@ struct incident {
         usec_t root_start;                /* to recognise the same root again */
         usec_t started_at;
         usec_t kill_at;                   /* freeze-kill deadline, USEC_INFINITY for none */
-        char root_command[ROOT_COMMAND_MAX];
         const char *kind;
+        /* the detection, repeated in the record of a kill after the grace period */
+        struct facts facts;
+        uint64_t tasks;
+        uint64_t pids_max;
+        uint64_t refused;
+        double growth_per_sec;
+        unsigned generations;
 };
 
 /* What a detection found, handed to containment. */
