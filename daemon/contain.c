@@ -334,6 +334,25 @@ static bool in_cgroup(struct manager *m, pid_t pid, const char *path) {
         return strncmp(cg, path, len) == 0 && (cg[len] == '\0' || cg[len] == '/');
 }
 
+/* A runaway spawner and its crowd of children, of whatever image they exec'd, into m->pids:
+ * the crowd is the harm, and it is not made of copies. */
+static size_t runaway_now(struct manager *m, const struct finding *f, const struct watched *w) {
+        ssize_t n = cgroup_read_procs(&w->files, m->pids, m->scratch_size);
+        size_t k = 0;
+
+        n = MIN(n, (ssize_t) m->scratch_size);
+        for (ssize_t i = 0; i < n; i++) {
+                pid_t pid = m->pids[i];
+                struct proc_stat st;
+
+                if (pid == f->root_pid ||
+                    (m->lineage && lineage_parent_of(m->lineage, pid) == f->root_pid) ||
+                    (proc_read_stat(m->proc_fd, pid, &st) >= 0 && st.ppid == f->root_pid))
+                        m->pids[k++] = pid;
+        }
+        return k;
+}
+
 /* The lineage's current members into m->pids. */
 static size_t lineage_now(struct manager *m, const struct finding *f, const struct watched *w,
                           bool *ret_fresh) {
@@ -344,6 +363,8 @@ static size_t lineage_now(struct manager *m, const struct finding *f, const stru
                 m->pids[0] = f->root_pid;
                 return 1;
         }
+        if (strcmp(f->kind, "runaway") == 0)
+                return runaway_now(m, f, w);
         if (f->from_lineage && m->lineage) {
                 (void) events_drain(m);
                 n = lineage_members(m->lineage, f->root_pid, m->pids, m->scratch_size);

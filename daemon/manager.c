@@ -86,6 +86,8 @@ static int watched_add(struct manager *m, const char *path, int parent) {
         if (!w)
                 return -ENOMEM;
         w->files = (struct cgroup_files) CGROUP_FILES_INIT;
+        /* Until read (and for ever for the root cgroup, which has no pids files): no limit. */
+        w->counters.pids_max = PIDS_MAX_UNLIMITED;
         w->wd = -1;
         w->incident = -1;
         w->parent = parent;
