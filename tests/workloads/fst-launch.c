@@ -14,9 +14,9 @@
  * It exits when the tree is gone, with the workload's exit status (128+N for signal N); at the
  * deadline it SIGKILLs the tree (process group, cgroup.kill, cgroup.procs sweep), reaps it and
  * exits 124. Exit 2: bad usage or a cgroup could not be joined; 3: no pids limit; 127: exec.
- * After the fork the launcher runs SCHED_FIFO (priority 5, below the daemon under test) when it may: FACTS.md measured that
- * a normal-priority process gets no CPU for over a second while a C bomb runs, and the deadline
- * must hold even when nothing else contains the bomb. */
+ * After the fork the launcher runs SCHED_FIFO (priority 5, below the daemon under test) when it
+ * may: FACTS.md measured that a normal-priority process gets no CPU for over a second while a C
+ * bomb runs, and the deadline must hold even when nothing else contains the bomb. */
 
 #include <errno.h>
 #include <fcntl.h>
@@ -141,7 +141,8 @@ static void child_main(char **cgroups, int n_cgroups, const char *start_file, co
         if (start_file) {
                 clock_gettime(CLOCK_MONOTONIC, &ts);
                 snprintf(buf, sizeof(buf), "%llu\n",
-                         (unsigned long long) ts.tv_sec * 1000000ULL + (unsigned long long) ts.tv_nsec / 1000);
+                         (unsigned long long) ts.tv_sec * 1000000ULL +
+                                 (unsigned long long) ts.tv_nsec / 1000);
                 (void) write_file(start_file, buf);
         }
         execvp(argv[0], argv);
@@ -178,7 +179,8 @@ int main(int argc, char **argv) {
                 }
         }
         if (optind >= argc || n_cgroups == 0) {
-                fprintf(stderr, "usage: fst-launch -c CGROUP_DIR [-d MSEC] [-s FILE] [-p FILE] -- PROG [ARG]...\n");
+                fputs("usage: fst-launch -c CGROUP_DIR [-d MSEC] [-s FILE] [-p FILE] -- PROG [ARG]...\n",
+                      stderr);
                 return 2;
         }
         if (prctl(PR_SET_CHILD_SUBREAPER, 1) < 0) {
