@@ -391,7 +391,8 @@ static int read_batch(struct manager *m, unsigned rounds) {
 static void report_drop(struct manager *m, usec_t now) {
         m->events_dropped++;
         m->resync_pending = true;
-        if (now - m->health_alert_at < (usec_t) m->config.alert_interval_sec * USEC_PER_SEC)
+        if (m->health_alert_at != 0 &&
+            now - m->health_alert_at < (usec_t) m->config.alert_interval_sec * USEC_PER_SEC)
                 return;
         {
                 struct alert a = { .event = ALERT_HEALTH, .priority = LOG_WARNING, .kind = "events-lost" };

@@ -460,7 +460,7 @@ void manager_sample(struct manager *m, usec_t now) {
                         if (!w->refused_seen) {
                                 /* The counter's history before we looked is not news. */
                                 w->refused_alerted = w->counters.refused;
-                        } else if (now - w->refused_alert_at >=
+                        } else if (w->refused_alert_at == 0 || now - w->refused_alert_at >=
                                    (usec_t) m->config.alert_interval_sec * USEC_PER_SEC)
                                 alert_refused(m, w, now);
                 }

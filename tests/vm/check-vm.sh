@@ -167,6 +167,10 @@ if [ "$rc" != 0 ] && [ -s "$run/journal.txt" ]; then
         say "the guest's journal (journalctl -b):"
         cat "$run/journal.txt"
         say "end of the guest's journal; status $rc"
+elif [ "$rc" != 0 ] && [ -s "$run/heartbeat.txt" ]; then
+        say "the guest's last heartbeat (state and journal tail):"
+        cat "$run/heartbeat.txt"
+        say "end of the heartbeat; status $rc"
 fi
 if [ "$rc" = 0 ] && [ -z "${FORKSTOP_VM_KEEP:-}" ]; then
         rm -rf "$run"

@@ -1,13 +1,14 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: MIT
 """Guest-side helper of the VM suite: finds a workload's processes by the FSVM_TAG value in
-their environment, tells whether they are contained (dead or in a frozen cgroup), kills them,
+their environment, tells whether they are contained (dead, in a frozen cgroup, or stopped by
+SIGSTOP: forkstop's fallback when it cannot move a lineage), kills them,
 and checks forkstop's journal records.
 
   fsvm.py cursor                      print the cursor of the newest journal entry
   fsvm.py mono                        print CLOCK_MONOTONIC in microseconds
   fsvm.py procs TAG                   print how many tagged processes live, and where
-  fsvm.py contained TAG               exit 0 when every tagged process is dead or frozen
+  fsvm.py contained TAG               exit 0 when every tagged process is dead, frozen or stopped
   fsvm.py kill TAG                    cgroup.kill every cgroup holding one, wait until gone
   fsvm.py journal [options]           select forkstop records and check them (see --help)
 """
@@ -31,7 +32,8 @@ MIDS = {
 
 
 def tagged(tag):
-    """Returns [(pid, cgroup)] of the live processes whose environment holds FSVM_TAG=tag."""
+    """Returns [(pid, cgroup, state)] of the live processes whose environment holds
+    FSVM_TAG=tag."""
     needle = b"FSVM_TAG=" + tag.encode()
     found = []
     for name in os.listdir("/proc"):
@@ -49,7 +51,7 @@ def tagged(tag):
                 cgroup = [l[3:].strip() for l in f if l.startswith("0::")][0]
         except (OSError, IndexError):
             continue
-        found.append((int(name), cgroup))
+        found.append((int(name), cgroup, state))
     return found
 
 
@@ -64,25 +66,26 @@ def is_frozen(cgroup):
 def summary(tag):
     procs = tagged(tag)
     groups = {}
-    for _, cg in procs:
+    for _, cg, _ in procs:
         groups[cg] = groups.get(cg, 0) + 1
     frozen = sum(n for cg, n in groups.items() if is_frozen(cg))
+    stopped = sum(1 for _, cg, state in procs if state in ("T", "t") and not is_frozen(cg))
     where = ", ".join("%s: %d%s" % (cg, n, " frozen" if is_frozen(cg) else "")
                       for cg, n in sorted(groups.items()))
-    return len(procs), frozen, where
+    return len(procs), frozen, stopped, where
 
 
 def cmd_procs(args):
-    alive, frozen, where = summary(args.tag)
-    print("alive=%d frozen=%d %s" % (alive, frozen, where))
+    alive, frozen, stopped, where = summary(args.tag)
+    print("alive=%d frozen=%d stopped=%d %s" % (alive, frozen, stopped, where))
     return 0
 
 
 def cmd_contained(args):
-    alive, frozen, where = summary(args.tag)
+    alive, frozen, stopped, where = summary(args.tag)
     if args.verbose:
-        print("alive=%d frozen=%d %s" % (alive, frozen, where))
-    return 0 if alive == frozen else 1
+        print("alive=%d frozen=%d stopped=%d %s" % (alive, frozen, stopped, where))
+    return 0 if alive == frozen + stopped else 1
 
 
 def cmd_kill(args):
@@ -94,13 +97,13 @@ def cmd_kill(args):
         if time.monotonic() > deadline:
             print("fsvm.py: %d tagged processes survive" % len(procs), file=sys.stderr)
             return 1
-        for cg in {cg for _, cg in procs}:
+        for cg in {cg for _, cg, _ in procs}:
             try:
                 with open(CGROOT + cg + "/cgroup.kill", "w") as f:
                     f.write("1")
             except OSError:
                 pass
-        for pid, _ in procs:
+        for pid, _, _ in procs:
             try:
                 os.kill(pid, signal.SIGKILL)
             except OSError:

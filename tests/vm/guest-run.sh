@@ -32,8 +32,32 @@ case ${FORKSTOP_VM_BREAK:-} in
         ;;
 esac
 
+# Every 15 s, a snapshot for the host to show when the VM hangs: real-time priority, so that a
+# runaway bomb cannot starve it.
+heartbeat() {
+        while :; do
+                {
+                        echo "uptime $(cut -d' ' -f1 /proc/uptime) s, load $(cut -d' ' -f1-4 /proc/loadavg)"
+                        systemctl show -p MainPID,ActiveState,SubState,StatusText forkstop.service
+                        for d in /sys/fs/cgroup/*/fsvm-* /sys/fs/cgroup/*/*/fsvm-* \
+                                /sys/fs/cgroup/forkstop.*/*; do
+                                [ -e "$d/pids.current" ] || continue
+                                echo "$d: pids.current $(cat "$d/pids.current")" \
+                                        "$(grep frozen "$d/cgroup.events" | tr '\n' ' ')"
+                        done
+                        journalctl -b -n 150 --no-pager
+                } > "$run/heartbeat.tmp" 2>&1
+                mv "$run/heartbeat.tmp" "$run/heartbeat.txt"
+                sleep 15
+        done
+}
+heartbeat &
+hb=$!
+chrt -f -p 5 "$hb" > /dev/null || echo "guest: the heartbeat stays at normal priority"
+
 rc=0
 /bin/bash "$run/suite/e2e.sh" || rc=$?
+kill "$hb"
 # Every record of the daemon, for a look after a failure.
 journalctl -b -o json --no-pager SYSLOG_IDENTIFIER=forkstopd > "$run/forkstopd.json" 2>&1
 exit "$rc"
