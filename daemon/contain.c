@@ -700,7 +700,6 @@ void contain(struct manager *m, const struct finding *f) {
         m->incidents[slot].root_pid = f->root_pid;
         m->incidents[slot].root_start = f->root_start;
         m->incidents[slot].kind = f->kind;
-        m->incidents[slot].action = p->action;
         m->incidents[slot].facts = x;
         m->incidents[slot].tasks = f->tasks;
         m->incidents[slot].pids_max = manager_effective_max(m, w);

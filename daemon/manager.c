@@ -663,7 +663,6 @@ int manager_start(struct manager *m) {
         log_info("Ready: following %zu cgroups under %zu watched subtrees, fork events %s%s",
                  m->n_cgroups, m->config.n_watch, m->netlink_fd >= 0 ? "on" : "off",
                  m->config.dry_run ? ", dry run: no action will be taken" : "");
-        m->ready = true;
         (void) sd_notify(0, "READY=1");
         update_status(m, now_usec());
         return 0;

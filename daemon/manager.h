@@ -58,7 +58,6 @@ enum incident_state {
 struct incident {
         enum incident_state state;
         unsigned id;
-        enum action action;
         enum scope scope;
         int dir_fd;                       /* the cgroup acted on */
         int pids_fd;                      /* its v1 pids twin on a hybrid host, or -1 */
@@ -167,7 +166,6 @@ struct manager {
 
         usec_t status_at;
         uint64_t status_events;
-        bool ready;
 };
 
 int manager_new(const struct config *c, const char *config_path, struct manager **ret);

@@ -152,23 +152,32 @@ int proc_parse_stat(const char *buf, struct proc_stat *ret) {
         return 0;
 }
 
-int proc_read_stat(int proc_fd, pid_t pid, struct proc_stat *ret) {
-        char path[32], buf[PROC_STAT_BUF];
+/* Reads PROC/PID/file into buf as fileio_read_at() does. Returns the length, or a negative
+ * errno: -ESRCH for an empty file, which the kernel hands out only for a task being torn down. */
+static ssize_t read_pid_file(int proc_fd, pid_t pid, const char *file, char *buf, size_t size) {
+        char path[32];
         ssize_t n;
         int r;
 
-        assert(ret);
-
-        r = proc_path(path, sizeof(path), pid, "stat");
+        r = proc_path(path, sizeof(path), pid, file);
         if (r < 0)
                 return r;
 
-        n = fileio_read_at(proc_fd, path, buf, sizeof(buf));
-        if (n < 0)
-                return (int) n;
-        /* The kernel hands out an empty file only for a task that is being torn down. */
+        n = fileio_read_at(proc_fd, path, buf, size);
         if (n == 0)
                 return -ESRCH;
+        return n;
+}
+
+int proc_read_stat(int proc_fd, pid_t pid, struct proc_stat *ret) {
+        char buf[PROC_STAT_BUF];
+        ssize_t n;
+
+        assert(ret);
+
+        n = read_pid_file(proc_fd, pid, "stat", buf, sizeof(buf));
+        if (n < 0)
+                return (int) n;
 
         return proc_parse_stat(buf, ret);
 }
@@ -203,21 +212,14 @@ int proc_parse_status_uid(const char *buf, uid_t *ret) {
 }
 
 int proc_read_uid(int proc_fd, pid_t pid, uid_t *ret) {
-        char path[32], buf[PROC_STATUS_BUF];
+        char buf[PROC_STATUS_BUF];
         ssize_t n;
-        int r;
 
         assert(ret);
 
-        r = proc_path(path, sizeof(path), pid, "status");
-        if (r < 0)
-                return r;
-
-        n = fileio_read_at(proc_fd, path, buf, sizeof(buf));
+        n = read_pid_file(proc_fd, pid, "status", buf, sizeof(buf));
         if (n < 0)
                 return (int) n;
-        if (n == 0)
-                return -ESRCH;
 
         return proc_parse_status_uid(buf, ret);
 }
@@ -384,21 +386,15 @@ int proc_parse_cgroup_v1(const char *content, const char *controller, char *buf,
 }
 
 int proc_read_cgroup_v2(int proc_fd, pid_t pid, char *buf, size_t size) {
-        char path[32], content[PROC_CGROUP_BUF];
+        char content[PROC_CGROUP_BUF];
         ssize_t n;
         int r;
 
         assert(buf);
 
-        r = proc_path(path, sizeof(path), pid, "cgroup");
-        if (r < 0)
-                return r;
-
-        n = fileio_read_at(proc_fd, path, content, sizeof(content));
+        n = read_pid_file(proc_fd, pid, "cgroup", content, sizeof(content));
         if (n < 0)
                 return (int) n;
-        if (n == 0)
-                return -ESRCH;
 
         r = proc_parse_cgroup_v2(content, buf, size);
         /* A full buffer may have cut the v2 line, which the kernel prints last. */
